@@ -1,0 +1,48 @@
+"""Wiring: settings in, a ready core (bank loaded, database migrated) out. Called once from ``main``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.core.services.context import Core
+from bot.storage.engine import create_engine
+from bot.storage.migrate import upgrade
+from bot.storage.uow import UnitOfWorkFactory
+from config import Settings
+from drills import BANK_DIR, Catalogue, load_bank
+
+
+@dataclass(frozen=True)
+class App:
+    settings: Settings
+    engine: AsyncEngine
+    core: Core
+
+
+def load_catalogue(settings: Settings) -> Catalogue:
+    """The shipped bank, plus the deployment's own folder of drills when one is set."""
+    folders = [BANK_DIR]
+    if settings.core.custom_drills_dir is not None:
+        folders.append(settings.core.custom_drills_dir)
+    return load_bank(folders)
+
+
+async def build(settings: Settings, migrate: bool = True) -> App:
+    """Load and validate the drills, open the database and bring its schema up to date."""
+    bank = load_catalogue(settings)
+    engine = create_engine(settings.core.database_url)
+    if migrate:
+        try:
+            await upgrade(engine)
+        except Exception:
+            await engine.dispose()
+            raise
+    core = Core(
+        uow=UnitOfWorkFactory(engine),
+        bank=bank,
+        grace=timedelta(minutes=settings.core.grace_minutes),
+    )
+    return App(settings, engine, core)

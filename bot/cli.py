@@ -1,0 +1,95 @@
+"""The ``drillbot`` command line."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Callable, Coroutine, Sequence
+from pathlib import Path
+from typing import Any
+
+from bot import cli_actions as run
+from bot.service import PlatformUnavailable
+from config import SettingsError, load_settings
+from drills import DrillFileError
+
+Action = Callable[[argparse.Namespace], Coroutine[Any, Any, int]]
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(
+        prog="drillbot", description="Daily interview drills for study groups."
+    )
+    root.add_argument(
+        "--env-file", type=Path, default=Path(".env"), help="settings file (default .env)"
+    )
+    sub = root.add_subparsers(dest="command", required=True)
+    runner = sub.add_parser("run", help="run the bot (the console channel when no tokens are set)")
+    runner.add_argument(
+        "--console", action="store_true", help="use the console channel even with tokens"
+    )
+    runner.add_argument("--start", help="console clock start, ISO 8601 in UTC (default: now)")
+    runner.set_defaults(action=run.run)
+    sub.add_parser("check", help="validate settings and the drill bank").set_defaults(
+        action=run.check
+    )
+    sub.add_parser("status", help="channels, next posts, pending and failed sends").set_defaults(
+        action=run.status
+    )
+    db = sub.add_parser("db", help="database commands").add_subparsers(
+        dest="db_command", required=True
+    )
+    db.add_parser("upgrade", help="apply migrations").set_defaults(action=run.db_upgrade)
+    _drill_commands(sub.add_parser("drills", help="the drill bank"))
+    return root
+
+
+def _drill_commands(drills: argparse.ArgumentParser) -> None:
+    sub = drills.add_subparsers(dest="drills_command", required=True)
+    listing = sub.add_parser("list", help="list drills")
+    listing.add_argument("--kind")
+    listing.set_defaults(action=run.drills_list)
+    show = sub.add_parser("show", help="show one drill")
+    show.add_argument("id")
+    show.set_defaults(action=run.drills_show)
+    sub.add_parser("export", help="every drill as JSON on stdout").set_defaults(
+        action=run.drills_export
+    )
+    sub.add_parser("stats", help="counts by kind, difficulty and tag").set_defaults(
+        action=run.drills_stats
+    )
+    importer = sub.add_parser(
+        "import", help="validate a file of drills and add them to one channel"
+    )
+    importer.add_argument("file", type=Path)
+    importer.add_argument(
+        "--channel",
+        default="console:local:drills",
+        help="PLATFORM:SPACE:CHANNEL (default: the console channel)",
+    )
+    importer.set_defaults(action=run.drills_import)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        args.settings = load_settings(args.env_file if args.env_file.exists() else None)
+    except SettingsError as error:
+        print(f"drillbot: invalid settings:\n{error}", file=sys.stderr)
+        return 2
+    action: Action = args.action
+    try:
+        return asyncio.run(action(args))
+    except DrillFileError as error:
+        print(f"drillbot: the drill bank has problems:\n{error}", file=sys.stderr)
+        return 2
+    except (run.Refused, PlatformUnavailable) as error:
+        print(f"drillbot: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

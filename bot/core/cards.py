@@ -1,0 +1,99 @@
+"""What the core asks a platform to show. Adapters render each card their own way."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from bot.core.model import AnswerTally, ChannelSettings, Standing
+from drills import Drill
+
+
+@dataclass(frozen=True)
+class DrillCard:
+    round_id: int
+    mode: str  # "daily" or "on_demand"
+    drill: Drill
+    closes_at: datetime
+    timezone: str
+    requested_by: str | None = None
+
+
+@dataclass(frozen=True)
+class ResultsCard:
+    round_id: int
+    drill: Drill
+    top: tuple[AnswerTally, ...]
+    answers: int
+    voters: int
+    practice: bool = False  # an on-demand reveal for one member, not a round's results
+
+
+@dataclass(frozen=True)
+class LeaderboardCard:
+    title: str
+    standings: tuple[Standing, ...]
+    first: date | None = None
+    last: date | None = None
+
+
+@dataclass(frozen=True)
+class StreakCard:
+    display_name: str
+    current: int
+    longest: int
+    freezes: int
+    points_this_week: int
+
+
+@dataclass(frozen=True)
+class SettingsCard:
+    settings: ChannelSettings
+    next_post_at: datetime | None
+    next_weekly_at: datetime | None
+    drills_in_rotation: int
+
+
+@dataclass(frozen=True)
+class Notice:
+    text: str
+
+
+@dataclass(frozen=True)
+class VoteReceipt:
+    text: str
+    answer_id: int
+    votes: int
+    voted: bool
+
+
+Card = DrillCard | ResultsCard | LeaderboardCard | StreakCard | SettingsCard | Notice | VoteReceipt
+
+
+@dataclass(frozen=True)
+class Reply:
+    """The answer to a member's action; ``private`` replies are ephemeral where the platform can."""
+
+    card: Card
+    private: bool = True
+    ok: bool = True
+
+
+def refuse(text: str) -> Reply:
+    return Reply(Notice(text), private=True, ok=False)
+
+
+def tell(text: str, private: bool = True) -> Reply:
+    return Reply(Notice(text), private=private, ok=True)
+
+
+@dataclass(frozen=True)
+class AnswerReceipt:
+    """A thread message became (part of) an answer."""
+
+    answer_id: int
+    round_id: int
+    created: bool
+    late: bool
+    truncated: bool
+    reveal: ResultsCard | None = None

@@ -1,0 +1,112 @@
+"""Value objects shared by the rules, the use cases and the adapters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+EVERY_DAY = frozenset(range(7))
+
+
+@dataclass(frozen=True)
+class ChannelSettings:
+    """How one drill channel runs; ``kinds`` empty means every kind in the bank."""
+
+    post_time: time = time(9, 0)
+    timezone: str = "UTC"
+    days: frozenset[int] = EVERY_DAY
+    kinds: tuple[str, ...] = ()
+    answer_window: timedelta = timedelta(hours=24)
+    paused: bool = False
+    weekly_day: int = 0
+    weekly_time: time = time(9, 0)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+@dataclass(frozen=True)
+class Channel:
+    id: int
+    platform: str
+    space_ref: str
+    channel_ref: str
+    settings: ChannelSettings
+    next_post_at: datetime | None = None
+    next_weekly_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A member (or bot) as the platform reports them; ``is_admin`` is the platform's verdict."""
+
+    platform: str
+    space_ref: str
+    user_ref: str
+    display_name: str
+    is_admin: bool = False
+    is_bot: bool = False
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where something happened: a channel, or a thread inside it."""
+
+    platform: str
+    space_ref: str
+    channel_ref: str
+    thread_ref: str | None = None
+
+
+@dataclass(frozen=True)
+class Round:
+    id: int
+    channel_id: int
+    mode: str  # "daily" or "on_demand"
+    local_date: date
+    drill_id: str
+    status: str  # "open", "closed" or "skipped"
+    opened_at: datetime
+    closes_at: datetime
+    requested_by: int | None = None
+    message_ref: str | None = None
+    thread_ref: str | None = None
+
+    def is_closed_at(self, now: datetime) -> bool:
+        return self.status != "open" or now >= self.closes_at
+
+
+@dataclass(frozen=True)
+class AnswerTally:
+    """One on-time answer of a round with the votes it received."""
+
+    answer_id: int
+    member_id: int
+    display_name: str
+    text: str
+    votes: int
+    created_at: datetime
+    message_ref: str | None = None
+
+
+@dataclass(frozen=True)
+class Standing:
+    member_id: int
+    display_name: str
+    points: int
+    answers: int
+    votes: int
+    streak: int = 0
+
+
+@dataclass
+class Outcome:
+    """What a member's action produced: a reply for them and whether it was accepted."""
+
+    text: str
+    ok: bool = True
+    private: bool = True
+    extra: dict[str, object] = field(default_factory=dict)

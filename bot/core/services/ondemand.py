@@ -1,0 +1,84 @@
+"""On-demand drills: one member asks, gets a drill they have not had lately, answers it alone."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.core import rotation as rules
+from bot.core.cards import DrillCard, Reply, refuse
+from bot.core.model import Actor, Channel, Round
+from bot.core.schedule import local_date
+from bot.core.services.context import Core, catalogue_for, rotation
+from bot.storage.uow import UnitOfWork
+from drills import Catalogue
+
+
+async def request_drill(
+    core: Core, actor: Actor, channel: Channel, kind: str | None, request_key: str, now: datetime
+) -> Reply:
+    """Claim an on-demand round for ``actor``; a repeated ``request_key`` returns the same drill."""
+    async with core.uow() as uow:
+        catalogue = await catalogue_for(uow, core, channel.id)
+        candidates = _candidates(catalogue, channel, kind)
+        if not candidates:
+            kinds = ", ".join(catalogue.kinds())
+            return refuse(f"There is no drill kind '{kind}'. Kinds: {kinds}.")
+        member_id = await uow.members.ensure(actor)
+        round_ = await _claim(uow, catalogue, channel, member_id, candidates, request_key, now)
+        await uow.commit()
+    drill = catalogue.drills[round_.drill_id]
+    card = DrillCard(
+        round_.id,
+        "on_demand",
+        drill,
+        round_.closes_at,
+        channel.settings.timezone,
+        actor.display_name,
+    )
+    return Reply(card, private=True)
+
+
+def _candidates(catalogue: Catalogue, channel: Channel, kind: str | None) -> list[str]:
+    if kind is not None:
+        return catalogue.by_kind().get(kind, [])
+    return [drill_id for ids in rotation(catalogue, channel.settings).values() for drill_id in ids]
+
+
+async def _claim(
+    uow: UnitOfWork,
+    catalogue: Catalogue,
+    channel: Channel,
+    member_id: int,
+    candidates: list[str],
+    request_key: str,
+    now: datetime,
+) -> Round:
+    key = f"ondemand:{channel.id}:{request_key}"
+    existing = await uow.rounds.by_key(key)
+    if existing is not None:
+        return existing
+    seen = await uow.rounds.seen_by(channel.id, member_id)
+    drill_id = rules.choose_for_member(candidates, seen, salt=f"{channel.id}:{member_id}")
+    round_id = await uow.rounds.claim(
+        key,
+        channel_id=channel.id,
+        mode="on_demand",
+        local_date=local_date(now, channel.settings.zone),
+        drill_id=drill_id,
+        drill_kind=catalogue.drills[drill_id].kind,
+        status="open",
+        requested_by=member_id,
+        opened_at=now,
+        closes_at=now + channel.settings.answer_window,
+    )
+    found = await uow.rounds.get(round_id) if round_id else await uow.rounds.by_key(key)
+    if found is None:
+        raise RuntimeError(f"on-demand round {key} vanished while being claimed")
+    return found
+
+
+async def attach_place(core: Core, round_id: int, message_ref: str, thread_ref: str | None) -> None:
+    """Remember where the platform showed an on-demand drill, so replies there count as answers."""
+    async with core.uow() as uow:
+        await uow.rounds.set_place(round_id, message_ref, thread_ref)
+        await uow.commit()

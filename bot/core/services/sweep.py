@@ -1,0 +1,56 @@
+"""The due-work loop: close rounds, claim weekly and daily posts, then send what is pending.
+
+Whatever wakes it (a cron trigger, the periodic sweep, the console's clock) calls ``run_due_work``;
+the claims make running it twice, or in two processes, harmless.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.core.ports import Platform
+from bot.core.services.context import Core
+from bot.core.services.delivery import deliver_due
+from bot.core.services.rounds import close_due_rounds, open_due_rounds
+from bot.core.services.standings import queue_weekly_posts
+
+
+@dataclass(frozen=True)
+class SweepReport:
+    closed: int
+    weekly: int
+    opened: int
+    sent: int
+
+
+async def run_due_work(core: Core, platforms: Mapping[str, Platform], now: datetime) -> SweepReport:
+    # Close first so a weekly leaderboard due at the same minute sees the final scores.
+    closed = await close_due_rounds(core, now)
+    weekly = await queue_weekly_posts(core, now)
+    opened = await open_due_channels(core, now)
+    sent = await deliver_due(core, platforms, now)
+    return SweepReport(len(closed), weekly, opened, sent)
+
+
+async def open_due_channels(core: Core, now: datetime) -> int:
+    async with core.uow() as uow:
+        due = await uow.channels.due_posts(now)
+    opened = 0
+    for channel in due:
+        if await open_due_rounds(core, channel, now) is not None:
+            opened += 1
+    return opened
+
+
+async def next_wakeup(core: Core) -> datetime | None:
+    """The earliest moment anything becomes due: a post time, a round's end, a retry."""
+    async with core.uow() as uow:
+        found = [
+            await uow.channels.earliest_due(),
+            await uow.rounds.earliest_close(),
+            await uow.posts.earliest_pending(),
+        ]
+    moments = [moment for moment in found if moment is not None]
+    return min(moments) if moments else None

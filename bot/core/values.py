@@ -1,0 +1,105 @@
+"""Parsing admin values. Each parser returns the value or raises ``ValueError`` with a clear message."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from datetime import time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from bot.core.model import WEEKDAYS
+
+_DURATION = re.compile(r"^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?$")
+MIN_WINDOW = timedelta(minutes=10)
+MAX_WINDOW = timedelta(days=7)
+
+
+def parse_time(text: str) -> time:
+    """``HH:MM`` on a 24-hour clock."""
+    match = re.fullmatch(r"(\d{1,2}):(\d{2})", text.strip())
+    if not match or int(match[1]) > 23 or int(match[2]) > 59:
+        raise ValueError(
+            f"'{text}' is not a time; use HH:MM on a 24-hour clock, like 09:00 or 18:30."
+        )
+    return time(int(match[1]), int(match[2]))
+
+
+def parse_timezone(text: str) -> str:
+    """An IANA zone name such as Europe/Berlin."""
+    name = text.strip()
+    if name.upper() == "UTC":
+        return "UTC"
+    try:
+        if "/" not in name or name not in available_timezones():
+            raise ZoneInfoNotFoundError(name)
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            f"'{text}' is not a time zone I know; use an IANA name like Europe/Berlin or America/New_York."
+        ) from None
+    return name
+
+
+def parse_days(text: str) -> frozenset[int]:
+    """``daily``, ``weekdays``, ``weekends``, or names and ranges such as ``mon-fri`` or ``mon,wed,fri``."""
+    word = text.strip().lower()
+    presets = {"daily": range(7), "every": range(7), "weekdays": range(5), "weekends": range(5, 7)}
+    if word in presets:
+        return frozenset(presets[word])
+    days: set[int] = set()
+    for part in filter(None, re.split(r"[,\s]+", word)):
+        days.update(_day_range(part, text))
+    if not days:
+        raise ValueError("Give at least one day, like mon-fri or daily.")
+    return frozenset(days)
+
+
+def _day_range(part: str, original: str) -> range:
+    ends = part.split("-")
+    try:
+        first, last = WEEKDAYS.index(ends[0][:3]), WEEKDAYS.index(ends[-1][:3])
+    except ValueError:
+        raise ValueError(
+            f"'{original}' is not a list of days; use names like mon,wed,fri or mon-fri."
+        ) from None
+    if len(ends) > 2 or last < first:
+        raise ValueError(f"'{part}' is not a day range; ranges run forward, like mon-fri.")
+    return range(first, last + 1)
+
+
+def parse_day(text: str) -> int:
+    days = parse_days(text)
+    if len(days) != 1:
+        raise ValueError(f"'{text}' must be one day, like mon.")
+    return next(iter(days))
+
+
+def parse_kinds(text: str, known: Collection[str]) -> tuple[str, ...]:
+    """A comma-separated list of known kinds, or ``all`` (an empty tuple)."""
+    if text.strip().lower() == "all":
+        return ()
+    kinds = tuple(dict.fromkeys(k for k in re.split(r"[,\s]+", text.strip().lower()) if k))
+    if not kinds:
+        raise ValueError(f"Give at least one kind, or 'all'. Kinds: {', '.join(sorted(known))}.")
+    unknown = [kind for kind in kinds if kind not in known]
+    if unknown:
+        raise ValueError(
+            f"Unknown kind(s): {', '.join(unknown)}. Kinds: {', '.join(sorted(known))}."
+        )
+    return kinds
+
+
+def parse_window(text: str) -> timedelta:
+    """A duration such as ``24h``, ``90m``, ``1d12h`` or a bare number of hours."""
+    word = text.strip().lower()
+    if word.isdigit():
+        window = timedelta(hours=int(word))
+    else:
+        match = _DURATION.fullmatch(word)
+        if not word or not match:
+            raise ValueError(f"'{text}' is not a duration; use forms like 24h, 90m or 1d12h.")
+        days, hours, minutes = (int(part or 0) for part in match.groups())
+        window = timedelta(days=days, hours=hours, minutes=minutes)
+    if not MIN_WINDOW <= window <= MAX_WINDOW:
+        raise ValueError("The answer window must be between 10 minutes and 7 days.")
+    return window

@@ -1,0 +1,1 @@
+"""The console channel: the port implemented on stdin/stdout with a simulated clock."""

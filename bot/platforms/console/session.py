@@ -1,0 +1,178 @@
+"""The console session: reads lines, acts as several members, moves the simulated clock.
+
+Grammar (one action per line; blank lines and lines starting with '#' are ignored):
+
+  clock +1d2h30m | clock 2026-11-23 09:00   move the simulated clock forward (UTC)
+  admins alice bob                          these members are admins
+  bots ci-bot                               these members are bots (ignored by the rules)
+  NAME: /drill [kind]                       any command: /streak, /leaderboard [all-time],
+  NAME: /vote N                             /vote N, /help, /drill-admin SETTING [VALUE]
+  NAME: #t1 text                            post in thread t1 (an answer, if t1 is a drill's)
+  NAME: text                                post in the channel
+  NAME: !edit m5 new text | NAME: !delete m5  edit or delete your message m5
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from bot.core.cards import AnswerReceipt, DrillCard, Reply
+from bot.core.model import Actor, Place
+from bot.core.ports import Platform
+from bot.core.render import render_text
+from bot.core.services import answers, commands, ondemand
+from bot.core.services.context import Core
+from bot.core.services.sweep import next_wakeup, run_due_work
+from bot.core.text import clip
+from bot.platforms.console.platform import BOT_NAME, CHANNEL, PLATFORM, SPACE, ConsolePlatform
+
+_STEP = re.compile(r"^\+(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?$")
+_ACTION = re.compile(r"^([A-Za-z0-9_.-]{1,32}):\s?(.*)$")
+HELP = (__doc__ or "").split("\n\n", 1)[1]
+
+
+@dataclass
+class ConsoleSession:
+    core: Core
+    platform: ConsolePlatform
+    now: datetime
+    admins: set[str] = field(default_factory=set)
+    bots: set[str] = field(default_factory=set)
+    authors: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+    requests: int = 0
+
+    @property
+    def platforms(self) -> Mapping[str, Platform]:
+        return {PLATFORM: self.platform}
+
+    async def handle_line(self, line: str) -> None:
+        """One input line; a line that cannot be understood gets a hint, never an exception."""
+        text = line.strip()
+        if not text or text.startswith("#"):
+            return
+        action = _ACTION.match(text)
+        if action:
+            await self._member_action(action[1], action[2])
+            return
+        word, _, rest = text.partition(" ")
+        directive = {"clock": self._clock, "admins": self._admins, "bots": self._bots}.get(word)
+        if directive is None:
+            self._note(
+                f"I don't understand '{clip(text, 60)}'. Lines look like 'alice: /help' or 'clock +1d'."
+            )
+            return
+        await directive(rest.strip())
+
+    async def _clock(self, arg: str) -> None:
+        target = self._parse_clock(arg)
+        if target is None:
+            self._note(
+                "Use 'clock +1d', 'clock +2h30m' or 'clock 2026-11-23 09:00' (UTC, forward only)."
+            )
+            return
+        await self.advance_to(target)
+
+    def _parse_clock(self, arg: str) -> datetime | None:
+        step = _STEP.match(arg)
+        if step and any(step.groups()):
+            days, hours, minutes = (int(part or 0) for part in step.groups())
+            return self.now + timedelta(days=days, hours=hours, minutes=minutes)
+        try:
+            target = datetime.fromisoformat(arg).replace(tzinfo=UTC)
+        except ValueError:
+            return None
+        return target if target >= self.now else None
+
+    async def advance_to(self, target: datetime) -> None:
+        """Step through every moment something falls due, in order, up to ``target``."""
+        while (moment := await next_wakeup(self.core)) is not None and moment <= target:
+            self.now = max(self.now, moment)
+            await run_due_work(self.core, self.platforms, self.now)
+        self.now = target
+        await run_due_work(self.core, self.platforms, self.now)
+
+    async def _admins(self, arg: str) -> None:
+        self.admins.update(arg.split())
+        self._note(f"Admins: {', '.join(sorted(self.admins)) or 'none'}.")
+
+    async def _bots(self, arg: str) -> None:
+        self.bots.update(arg.split())
+        self._note(f"Bots: {', '.join(sorted(self.bots)) or 'none'}.")
+
+    def actor(self, name: str) -> Actor:
+        return Actor(PLATFORM, SPACE, name, name, name in self.admins, name in self.bots)
+
+    async def _member_action(self, name: str, body: str) -> None:
+        actor = self.actor(name)
+        if body.startswith("/"):
+            await self._command(actor, body)
+        elif body.startswith("!"):
+            await self._edit_or_delete(actor, body)
+        elif body.startswith("#"):
+            thread, _, text = body[1:].partition(" ")
+            await self._post(actor, thread, text)
+        else:
+            await self._post(actor, None, body)
+
+    async def _command(self, actor: Actor, body: str) -> None:
+        self.requests += 1
+        place = Place(PLATFORM, SPACE, CHANNEL)
+        reply = await commands.handle_command(
+            self.core, actor, place, body, f"r{self.requests}", self.now
+        )
+        await self._show_reply(actor, reply)
+
+    async def _show_reply(self, actor: Actor, reply: Reply) -> None:
+        card = reply.card
+        if isinstance(card, DrillCard):
+            posted = await self.platform.deliver(CHANNEL, None, card, f"ondemand:{card.round_id}")
+            await ondemand.attach_place(
+                self.core, card.round_id, posted.message_ref, posted.thread_ref
+            )
+            return
+        where = f"(to {actor.user_ref})" if reply.private else f"#{CHANNEL}"
+        self.platform.say(f"{where} {BOT_NAME}", render_text(card))
+
+    async def _post(self, actor: Actor, thread: str | None, text: str) -> None:
+        ref = self.platform.new_message_ref()
+        self.authors[ref] = (actor.user_ref, thread)
+        where = f"thread {thread}" if thread else f"#{CHANNEL}"
+        self.platform.say(f"{where} {actor.user_ref} ({ref})", clip(text, 200))
+        place = Place(PLATFORM, SPACE, CHANNEL, thread)
+        receipt = await answers.receive_message(self.core, actor, place, ref, text, self.now)
+        if receipt is not None:
+            self._acknowledge(actor, receipt)
+
+    def _acknowledge(self, actor: Actor, receipt: AnswerReceipt) -> None:
+        state = "late answer" if receipt.late else "answer"
+        verb = "recorded as" if receipt.created else "added to"
+        note = f"{verb} {state} #{receipt.answer_id} by {actor.user_ref}"
+        if receipt.truncated:
+            note += " (stored up to 16,000 characters)"
+        self._note(note)
+        if receipt.reveal is not None:
+            self.platform.say(f"(to {actor.user_ref}) {BOT_NAME}", render_text(receipt.reveal))
+
+    async def _edit_or_delete(self, actor: Actor, body: str) -> None:
+        verb, _, rest = body[1:].partition(" ")
+        ref, _, text = rest.strip().partition(" ")
+        owner, thread = self.authors.get(ref, (None, None))
+        if verb not in {"edit", "delete"} or owner is None:
+            self._note("Use '!edit m5 new text' or '!delete m5' with one of your message ids.")
+            return
+        if owner != actor.user_ref:
+            self._note(f"{actor.user_ref} can only change their own messages.")
+            return
+        place = Place(PLATFORM, SPACE, CHANNEL, thread)
+        if verb == "edit":
+            changed = await answers.edit_message(self.core, place, ref, text, self.now)
+        else:
+            changed = await answers.delete_message(self.core, place, ref, self.now)
+        done = "edited" if verb == "edit" else "deleted"
+        self._note(f"{ref} {done}" + (" (answer updated)" if changed else ""))
+
+    def _note(self, text: str) -> None:
+        self.platform.say("(console)", text)

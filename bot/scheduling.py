@@ -1,0 +1,109 @@
+"""APScheduler wiring: a cron trigger per channel (in its own time zone) wakes one worker.
+
+The triggers only decide *when* to look; what is due is decided by the core from the database,
+so a trigger that fires twice (APScheduler fires twice in a fall-back hour), late, or in two
+processes changes nothing: the claims make every post exactly-once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from bot.core.model import WEEKDAYS, Channel
+from bot.core.ports import Platform
+from bot.core.services.context import Core
+from bot.core.services.delivery import BATCH
+from bot.core.services.sweep import run_due_work
+
+log = logging.getLogger(__name__)
+Clock = Callable[[], datetime]
+
+
+def daily_trigger(channel: Channel) -> CronTrigger:
+    s = channel.settings
+    days = ",".join(WEEKDAYS[day] for day in sorted(s.days))
+    return CronTrigger(
+        day_of_week=days, hour=s.post_time.hour, minute=s.post_time.minute, timezone=s.zone
+    )
+
+
+def weekly_trigger(channel: Channel) -> CronTrigger:
+    s = channel.settings
+    return CronTrigger(
+        day_of_week=WEEKDAYS[s.weekly_day],
+        hour=s.weekly_time.hour,
+        minute=s.weekly_time.minute,
+        timezone=s.zone,
+    )
+
+
+class DrillScheduler:
+    def __init__(
+        self,
+        core: Core,
+        platforms: Mapping[str, Platform],
+        sweep_seconds: float = 30.0,
+        clock: Clock = lambda: datetime.now(UTC),
+    ) -> None:
+        self.core = core
+        self.platforms = platforms
+        self.clock = clock
+        self.scheduler = AsyncIOScheduler(
+            timezone=UTC, job_defaults={"coalesce": True, "max_instances": 1}
+        )
+        self.sweep_seconds = sweep_seconds
+        self._wake = asyncio.Event()
+        self._worker: asyncio.Task[None] | None = None
+        self.runs = 0
+
+    async def start(self) -> None:
+        async with self.core.uow() as uow:
+            channels = await uow.channels.all()
+        for channel in channels:
+            self.schedule(channel)
+        self.scheduler.add_job(self.poke, IntervalTrigger(seconds=self.sweep_seconds), id="sweep")
+        self.core.channel_listeners.append(self.schedule)
+        self.scheduler.start()
+        self._worker = asyncio.create_task(self._work(), name="drillbot-due-work")
+        self.poke()  # catch up at once on anything missed while the bot was down
+
+    def schedule(self, channel: Channel) -> None:
+        """(Re)place the channel's cron jobs after its settings change."""
+        self.scheduler.add_job(
+            self.poke, daily_trigger(channel), id=f"daily:{channel.id}", replace_existing=True
+        )
+        self.scheduler.add_job(
+            self.poke, weekly_trigger(channel), id=f"weekly:{channel.id}", replace_existing=True
+        )
+
+    def poke(self) -> None:
+        self._wake.set()
+
+    async def _work(self) -> None:
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            try:
+                report = await run_due_work(self.core, self.platforms, self.clock())
+            except Exception:
+                log.exception("due work failed; the next wake-up retries it")
+                continue
+            self.runs += 1
+            if report.sent >= BATCH or report.opened or report.closed:
+                self.poke()  # more may be waiting behind a full batch
+
+    async def stop(self) -> None:
+        if self.schedule in self.core.channel_listeners:
+            self.core.channel_listeners.remove(self.schedule)
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+        if self._worker is not None:
+            self._worker.cancel()
+            await asyncio.gather(self._worker, return_exceptions=True)

@@ -1,0 +1,42 @@
+"""``drillbot status``: channels, their next posts, and sends that are pending or failed."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TextIO
+
+from bot.core.render import days_text
+from bot.core.services.context import Core
+
+
+async def print_status(core: Core, now: datetime, out: TextIO) -> None:
+    async with core.uow() as uow:
+        channels = await uow.channels.all()
+        counts = await uow.posts.counts()
+        unsent = await uow.posts.unsent()
+        open_rounds = await uow.rounds.count_open()
+    out.write(
+        f"{len(channels)} channel(s), {open_rounds} open round(s), posts: {_counts(counts)}\n"
+    )
+    for channel in channels:
+        s = channel.settings
+        nxt = (
+            channel.next_post_at.astimezone(s.zone).strftime("%Y-%m-%d %H:%M")
+            if channel.next_post_at
+            else "-"
+        )
+        state = "paused" if s.paused else f"next drill {nxt} {s.timezone}"
+        out.write(
+            f"  {channel.platform}:{channel.space_ref}:{channel.channel_ref}  {state}  ({days_text(s.days)})\n"
+        )
+    for job in unsent:
+        due = (
+            "" if job.status == "failed" else f", next try {job.next_attempt_at:%Y-%m-%d %H:%M} UTC"
+        )
+        out.write(
+            f"  {job.status}: {job.claim_key} after {job.attempts} attempt(s){due}: {job.last_error or '-'}\n"
+        )
+
+
+def _counts(counts: dict[str, int]) -> str:
+    return ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "none yet"

@@ -1,0 +1,1 @@
+"""SQLAlchemy storage: tables, engine, unit of work and Alembic migrations."""

@@ -1,0 +1,1 @@
+"""Repositories: SQL for one area each, returning core value objects."""

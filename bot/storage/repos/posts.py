@@ -1,0 +1,127 @@
+"""The outbox: every post the bot makes, claimed under a unique key, then leased and sent."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.storage.repos.sql import insert_ignoring_conflicts
+from bot.storage.tables import posts
+
+
+@dataclass(frozen=True)
+class PostJob:
+    id: int
+    claim_key: str
+    channel_id: int
+    round_id: int | None
+    kind: str
+    week_start: date | None
+    attempts: int
+    status: str
+    last_error: str | None
+    next_attempt_at: datetime
+
+
+def _job(row: Any) -> PostJob:
+    return PostJob(
+        row.id,
+        row.claim_key,
+        row.channel_id,
+        row.round_id,
+        row.kind,
+        row.week_start,
+        row.attempts,
+        row.status,
+        row.last_error,
+        row.next_attempt_at,
+    )
+
+
+class PostRepo:
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._c = connection
+
+    async def claim(self, claim_key: str, now: datetime, **values: Any) -> bool:
+        """Queue a post under ``claim_key``; False if it was claimed before (and so never twice)."""
+        row = dict(
+            claim_key=claim_key,
+            status="pending",
+            attempts=0,
+            next_attempt_at=now,
+            created_at=now,
+            **values,
+        )
+        result = await self._c.execute(insert_ignoring_conflicts(self._c, posts).values(**row))
+        return result.rowcount == 1
+
+    async def due(self, now: datetime, limit: int) -> list[PostJob]:
+        query = (
+            select(posts)
+            .where(posts.c.status == "pending", posts.c.next_attempt_at <= now)
+            .where(or_(posts.c.lease_until.is_(None), posts.c.lease_until <= now))
+            .order_by(posts.c.next_attempt_at, posts.c.id)
+            .limit(limit)
+        )
+        return [_job(row) for row in await self._c.execute(query)]
+
+    async def lease(self, post_id: int, now: datetime, until: datetime) -> bool:
+        """Take the send for ourselves until ``until``; False if another worker holds it."""
+        statement = (
+            update(posts)
+            .where(posts.c.id == post_id, posts.c.status == "pending")
+            .where(or_(posts.c.lease_until.is_(None), posts.c.lease_until <= now))
+            .values(lease_until=until, attempts=posts.c.attempts + 1)
+        )
+        return (await self._c.execute(statement)).rowcount == 1
+
+    async def mark_sent(
+        self, post_id: int, now: datetime, message_ref: str | None, thread_ref: str | None
+    ) -> None:
+        values = dict(status="sent", sent_at=now, message_ref=message_ref, thread_ref=thread_ref)
+        statement = update(posts).where(posts.c.id == post_id).values(lease_until=None, **values)
+        await self._c.execute(statement)
+
+    async def mark_retry(self, post_id: int, error: str, retry_at: datetime) -> None:
+        statement = update(posts).where(posts.c.id == post_id)
+        await self._c.execute(
+            statement.values(lease_until=None, last_error=error[:2000], next_attempt_at=retry_at)
+        )
+
+    async def mark_failed(self, post_id: int, error: str) -> None:
+        statement = update(posts).where(posts.c.id == post_id)
+        await self._c.execute(
+            statement.values(status="failed", lease_until=None, last_error=error[:2000])
+        )
+
+    async def mark_skipped(self, post_id: int, reason: str) -> None:
+        statement = update(posts).where(posts.c.id == post_id)
+        await self._c.execute(
+            statement.values(status="skipped", lease_until=None, last_error=reason)
+        )
+
+    async def get(self, claim_key: str) -> PostJob | None:
+        row = (await self._c.execute(select(posts).where(posts.c.claim_key == claim_key))).first()
+        return _job(row) if row else None
+
+    async def unsent(self, limit: int = 50) -> list[PostJob]:
+        query = (
+            select(posts)
+            .where(posts.c.status.in_(("pending", "failed")))
+            .order_by(posts.c.id)
+            .limit(limit)
+        )
+        return [_job(row) for row in await self._c.execute(query)]
+
+    async def earliest_pending(self) -> datetime | None:
+        query = select(func.min(posts.c.next_attempt_at)).where(posts.c.status == "pending")
+        value: datetime | None = (await self._c.execute(query)).scalar_one()
+        return value
+
+    async def counts(self) -> dict[str, int]:
+        query = select(posts.c.status, func.count()).group_by(posts.c.status)
+        return {status: int(count) for status, count in await self._c.execute(query)}

@@ -1,0 +1,99 @@
+"""Settled round scores, streak state, and the standings read from them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.core.model import Standing
+from bot.core.scoring import RoundScore
+from bot.core.streaks import StreakState
+from bot.storage.repos.sql import insert_ignoring_conflicts
+from bot.storage.tables import members, round_scores, streaks
+
+
+class ScoreRepo:
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._c = connection
+
+    async def settle(
+        self, round_id: int, channel_id: int, day: date, scores: Sequence[RoundScore]
+    ) -> None:
+        """Write a round's final scores; a round settled twice keeps its first scores."""
+        if not scores:
+            return
+        rows = [
+            dict(
+                round_id=round_id,
+                channel_id=channel_id,
+                member_id=s.member_id,
+                local_date=day,
+                answers=s.answers,
+                votes=s.votes,
+                bonus=s.bonus,
+                points=s.points,
+            )
+            for s in scores
+        ]
+        await self._c.execute(insert_ignoring_conflicts(self._c, round_scores), rows)
+
+    async def streak(self, channel_id: int, member_id: int) -> StreakState:
+        query = select(streaks).where(
+            streaks.c.channel_id == channel_id, streaks.c.member_id == member_id
+        )
+        row = (await self._c.execute(query)).first()
+        if row is None:
+            return StreakState()
+        return StreakState(row.current, row.longest, row.freezes, row.last_day)
+
+    async def save_streak(self, channel_id: int, member_id: int, state: StreakState) -> None:
+        values = dict(
+            current=state.current,
+            longest=state.longest,
+            freezes=state.freezes,
+            last_day=state.last_day,
+        )
+        key = (streaks.c.channel_id == channel_id, streaks.c.member_id == member_id)
+        changed = await self._c.execute(update(streaks).where(*key).values(**values))
+        if changed.rowcount == 0:
+            statement = insert_ignoring_conflicts(self._c, streaks)
+            await self._c.execute(
+                statement.values(channel_id=channel_id, member_id=member_id, **values)
+            )
+
+    async def streaks_of(
+        self, channel_id: int, member_ids: Sequence[int]
+    ) -> dict[int, StreakState]:
+        query = select(streaks).where(
+            streaks.c.channel_id == channel_id, streaks.c.member_id.in_(member_ids)
+        )
+        return {
+            row.member_id: StreakState(row.current, row.longest, row.freezes, row.last_day)
+            for row in await self._c.execute(query)
+        }
+
+    async def standings(
+        self, channel_id: int, first: date | None = None, last: date | None = None
+    ) -> list[Standing]:
+        """Settled totals per member for the dates given (all time when none)."""
+        query = (
+            select(
+                round_scores.c.member_id,
+                members.c.display_name,
+                func.sum(round_scores.c.points).label("points"),
+                func.sum(round_scores.c.answers).label("answers"),
+                func.sum(round_scores.c.votes).label("votes"),
+            )
+            .join(members, members.c.id == round_scores.c.member_id)
+            .where(round_scores.c.channel_id == channel_id)
+            .group_by(round_scores.c.member_id, members.c.display_name)
+        )
+        if first is not None and last is not None:
+            query = query.where(round_scores.c.local_date.between(first, last))
+        return [
+            Standing(r.member_id, r.display_name, int(r.points), int(r.answers), int(r.votes))
+            for r in await self._c.execute(query)
+        ]

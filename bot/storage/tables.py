@@ -1,0 +1,209 @@
+"""The schema. Alembic migrations under ``migrations/`` create exactly this."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.types import TypeDecorator
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stores UTC and always hands back aware datetimes (SQLite keeps no offset of its own)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are not stored; pass an aware one")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _when(name: str, nullable: bool = False) -> Column[datetime]:
+    return Column(name, UTCDateTime(), nullable=nullable)
+
+
+channels = Table(
+    "channels",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("platform", String(16), nullable=False),
+    Column("space_ref", String(64), nullable=False),
+    Column("channel_ref", String(64), nullable=False),
+    Column("post_time", String(5), nullable=False),
+    Column("timezone", String(64), nullable=False),
+    Column("days", String(7), nullable=False),
+    Column("kinds", Text, nullable=False),
+    Column("answer_window_minutes", Integer, nullable=False),
+    Column("paused", Boolean, nullable=False),
+    Column("weekly_day", Integer, nullable=False),
+    Column("weekly_time", String(5), nullable=False),
+    _when("next_post_at", nullable=True),
+    _when("next_weekly_at", nullable=True),
+    _when("created_at"),
+    UniqueConstraint("platform", "space_ref", "channel_ref"),
+    Index(None, "next_post_at"),
+    Index(None, "next_weekly_at"),
+)
+
+members = Table(
+    "members",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("platform", String(16), nullable=False),
+    Column("space_ref", String(64), nullable=False),
+    Column("user_ref", String(64), nullable=False),
+    Column("display_name", String(100), nullable=False),
+    UniqueConstraint("platform", "space_ref", "user_ref"),
+)
+
+rounds = Table(
+    "rounds",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("claim_key", String(160), nullable=False, unique=True),
+    Column("channel_id", ForeignKey("channels.id", ondelete="CASCADE"), nullable=False),
+    Column("mode", String(16), nullable=False),
+    Column("local_date", Date, nullable=False),
+    Column("drill_id", String(64), nullable=False),
+    Column("drill_kind", String(40), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("requested_by", ForeignKey("members.id"), nullable=True),
+    _when("opened_at"),
+    _when("closes_at"),
+    _when("closed_at", nullable=True),
+    Column("message_ref", String(128), nullable=True),
+    Column("thread_ref", String(128), nullable=True),
+    Index(None, "channel_id", "mode", "local_date"),
+    Index(None, "status", "closes_at"),
+    Index(None, "thread_ref"),
+)
+
+answers = Table(
+    "answers",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("round_id", ForeignKey("rounds.id", ondelete="CASCADE"), nullable=False),
+    Column("member_id", ForeignKey("members.id"), nullable=False),
+    Column("late", Boolean, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("withdrawn", Boolean, nullable=False),
+    _when("created_at"),
+    _when("updated_at"),
+    UniqueConstraint("round_id", "member_id", "late"),
+)
+
+answer_messages = Table(
+    "answer_messages",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("answer_id", ForeignKey("answers.id", ondelete="CASCADE"), nullable=False),
+    Column("round_id", ForeignKey("rounds.id", ondelete="CASCADE"), nullable=False),
+    Column("message_ref", String(128), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("deleted", Boolean, nullable=False),
+    _when("posted_at"),
+    UniqueConstraint("round_id", "message_ref"),
+    Index(None, "answer_id"),
+)
+
+votes = Table(
+    "votes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("answer_id", ForeignKey("answers.id", ondelete="CASCADE"), nullable=False),
+    Column("voter_id", ForeignKey("members.id"), nullable=False),
+    _when("cast_at"),
+    UniqueConstraint("answer_id", "voter_id"),
+)
+
+round_scores = Table(
+    "round_scores",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("round_id", ForeignKey("rounds.id", ondelete="CASCADE"), nullable=False),
+    Column("channel_id", ForeignKey("channels.id", ondelete="CASCADE"), nullable=False),
+    Column("member_id", ForeignKey("members.id"), nullable=False),
+    Column("local_date", Date, nullable=False),
+    Column("answers", Integer, nullable=False),
+    Column("votes", Integer, nullable=False),
+    Column("bonus", Integer, nullable=False),
+    Column("points", Integer, nullable=False),
+    UniqueConstraint("round_id", "member_id"),
+    Index(None, "channel_id", "local_date"),
+    Index(None, "channel_id", "member_id"),
+)
+
+streaks = Table(
+    "streaks",
+    metadata,
+    Column("channel_id", ForeignKey("channels.id", ondelete="CASCADE"), primary_key=True),
+    Column("member_id", ForeignKey("members.id"), primary_key=True),
+    Column("current", Integer, nullable=False),
+    Column("longest", Integer, nullable=False),
+    Column("freezes", Integer, nullable=False),
+    Column("last_day", Date, nullable=True),
+)
+
+posts = Table(
+    "posts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("claim_key", String(160), nullable=False, unique=True),
+    Column("channel_id", ForeignKey("channels.id", ondelete="CASCADE"), nullable=False),
+    Column("round_id", ForeignKey("rounds.id", ondelete="CASCADE"), nullable=True),
+    Column("kind", String(16), nullable=False),
+    Column("week_start", Date, nullable=True),
+    Column("status", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    _when("next_attempt_at"),
+    _when("lease_until", nullable=True),
+    Column("last_error", Text, nullable=True),
+    Column("message_ref", String(128), nullable=True),
+    Column("thread_ref", String(128), nullable=True),
+    _when("created_at"),
+    _when("sent_at", nullable=True),
+    Index(None, "status", "next_attempt_at"),
+)
+
+custom_drills = Table(
+    "custom_drills",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("channel_id", ForeignKey("channels.id", ondelete="CASCADE"), nullable=False),
+    Column("drill_id", String(64), nullable=False),
+    Column("body", Text, nullable=False),
+    _when("created_at"),
+    UniqueConstraint("channel_id", "drill_id"),
+)

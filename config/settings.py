@@ -1,0 +1,118 @@
+"""Settings from the environment and an optional ``.env`` file, one section per concern.
+
+Tokens are ``SecretStr``: they print as ``**********`` and are unwrapped only where a client needs them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, BaseModel, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///drillbot.db"
+
+
+class _Section(BaseSettings):
+    model_config = SettingsConfigDict(extra="ignore", env_file_encoding="utf-8")
+
+
+class CoreSettings(_Section):
+    model_config = SettingsConfigDict(env_prefix="DRILLBOT_", extra="ignore")
+
+    database_url: str = Field(
+        DEFAULT_DATABASE_URL, validation_alias=AliasChoices("DATABASE_URL", "DRILLBOT_DATABASE_URL")
+    )
+    grace_minutes: int = Field(120, ge=0, le=24 * 60)
+    sweep_seconds: float = Field(30.0, gt=0, le=3600)
+    custom_drills_dir: Path | None = None
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["text", "json"] = "text"
+    instance_name: str = "drillbot"
+
+    @field_validator("custom_drills_dir")
+    @classmethod
+    def _folder_exists(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_dir():
+            raise ValueError(f"no such folder: {value}")
+        return value
+
+
+class DiscordSettings(_Section):
+    model_config = SettingsConfigDict(env_prefix="DRILLBOT_DISCORD_", extra="ignore")
+
+    token: SecretStr | None = Field(None, validation_alias=AliasChoices("DISCORD_TOKEN"))
+    guild_id: int | None = None
+    api_url: str = "https://discord.com/api/v10"
+    gateway_url: str = "wss://gateway.discord.gg/"
+
+
+class SlackSettings(_Section):
+    model_config = SettingsConfigDict(env_prefix="SLACK_", extra="ignore")
+
+    bot_token: SecretStr | None = None
+    signing_secret: SecretStr | None = None
+    app_token: SecretStr | None = None
+    client_id: str | None = None
+    client_secret: SecretStr | None = None
+    port: int = Field(3000, ge=1, le=65535, validation_alias=AliasChoices("PORT", "SLACK_PORT"))
+    api_url: str = Field(
+        "https://slack.com/api/", validation_alias=AliasChoices("DRILLBOT_SLACK_API_URL")
+    )
+    admins: str = Field("", validation_alias=AliasChoices("DRILLBOT_SLACK_ADMINS"))
+
+
+class Settings(BaseModel):
+    core: CoreSettings
+    discord: DiscordSettings
+    slack: SlackSettings
+
+    @property
+    def wants_discord(self) -> bool:
+        return self.discord.token is not None
+
+    @property
+    def wants_slack(self) -> bool:
+        return self.slack.bot_token is not None or self.slack.client_id is not None
+
+
+class SettingsError(Exception):
+    """Bad settings, one line per variable at fault."""
+
+
+def load_settings(env_file: Path | None = Path(".env")) -> Settings:
+    """Read every section; raises ``SettingsError`` naming each invalid variable."""
+    problems: list[str] = []
+    sections = {}
+    for name, cls in (
+        ("core", CoreSettings),
+        ("discord", DiscordSettings),
+        ("slack", SlackSettings),
+    ):
+        try:
+            sections[name] = cls(_env_file=env_file)  # type: ignore[call-arg]
+        except ValidationError as error:
+            problems.extend(_describe(cls, error))
+    if problems:
+        raise SettingsError("\n".join(problems))
+    return Settings.model_validate(sections)
+
+
+def _describe(cls: type[BaseSettings], error: ValidationError) -> list[str]:
+    prefix = str(cls.model_config.get("env_prefix", ""))
+    lines = []
+    for item in error.errors():
+        field_name = str(item["loc"][0]) if item["loc"] else "?"
+        lines.append(f"{_variable(cls, prefix, field_name)}: {item['msg']}")
+    return lines
+
+
+def _variable(cls: type[BaseSettings], prefix: str, name: str) -> str:
+    info = cls.model_fields.get(name)
+    alias = info.validation_alias if info else None
+    if isinstance(alias, AliasChoices):
+        return str(alias.choices[0])
+    if name.isupper():
+        return name
+    return f"{prefix}{name}".upper()

@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.core.services import answers
+from bot.core.text import MAX_ANSWER_CHARS
+from tests.core.services.helpers import answer, drill_threads, member, place, register, tick
+
+POST = timedelta(hours=1)
+
+
+async def opened(core, platform, monday_morning):  # type: ignore[no-untyped-def]
+    await register(core, monday_morning)
+    await tick(core, platform, monday_morning + POST)
+    return drill_threads(platform)[0], monday_morning + POST
+
+
+async def tallies(core, round_id: int = 1):  # type: ignore[no-untyped-def]
+    async with core.uow() as uow:
+        return await uow.answers.tallies(round_id)
+
+
+async def test_several_messages_join_into_one_answer(core, platform, monday_morning):
+    thread, at = await opened(core, platform, monday_morning)
+    first = await answer(core, member("bob"), thread, "m1", "Check the deploy log.", at)
+    second = await answer(
+        core, member("bob"), thread, "m2", "Then roll back.", at + timedelta(minutes=5)
+    )
+    assert first is not None and first.created and not first.late
+    assert second is not None and not second.created and second.answer_id == first.answer_id
+    [tally] = await tallies(core)
+    assert tally.text == "Check the deploy log.\nThen roll back."
+
+
+async def test_edit_updates_and_delete_withdraws(core, platform, monday_morning):
+    thread, at = await opened(core, platform, monday_morning)
+    await answer(core, member("bob"), thread, "m1", "first draft", at)
+    assert await answers.edit_message(core, place(thread), "m1", "final answer", at)
+    assert [t.text for t in await tallies(core)] == ["final answer"]
+    assert await answers.delete_message(core, place(thread), "m1", at)
+    assert await tallies(core) == []
+    assert not await answers.delete_message(core, place(thread), "not-an-answer", at)
+
+
+async def test_late_answers_are_kept_marked_and_score_nothing(core, platform, monday_morning):
+    thread, at = await opened(core, platform, monday_morning)
+    await tick(core, platform, at + timedelta(hours=24))
+    receipt = await answer(
+        core, member("bob"), thread, "m9", "after the bell", at + timedelta(hours=25)
+    )
+    assert receipt is not None and receipt.late
+    assert await tallies(core) == []
+    async with core.uow() as uow:
+        stored = await uow.answers.get(receipt.answer_id)
+        standings = await uow.scores.standings(1)
+    assert stored is not None and stored.late and stored.text == "after the bell"
+    assert standings == []
+
+
+async def test_bots_empty_text_and_strangers_threads_are_ignored(core, platform, monday_morning):
+    thread, at = await opened(core, platform, monday_morning)
+    assert await answer(core, member("ci", bot=True), thread, "m1", "beep", at) is None
+    assert await answer(core, member("bob"), thread, "m2", "   ", at) is None
+    assert await answer(core, member("bob"), "some-other-thread", "m3", "hi", at) is None
+    assert await tallies(core) == []
+
+
+async def test_a_message_delivered_twice_is_stored_once(core, platform, monday_morning):
+    thread, at = await opened(core, platform, monday_morning)
+    assert await answer(core, member("bob"), thread, "m1", "once", at) is not None
+    assert await answer(core, member("bob"), thread, "m1", "once", at) is None
+    assert [t.text for t in await tallies(core)] == ["once"]
+
+
+async def test_oversized_answers_are_stored_up_to_the_maximum(core, platform, monday_morning):
+    thread, at = await opened(core, platform, monday_morning)
+    receipt = await answer(core, member("bob"), thread, "m1", "x" * (MAX_ANSWER_CHARS + 500), at)
+    assert receipt is not None and receipt.truncated
+    [tally] = await tallies(core)
+    assert len(tally.text) == MAX_ANSWER_CHARS
+
+
+async def test_first_answer_of_a_day_extends_the_streak_once(core, platform, monday_morning):
+    thread, at = await opened(core, platform, monday_morning)
+    await answer(core, member("bob"), thread, "m1", "one", at)
+    await answer(core, member("bob"), thread, "m2", "two", at)
+    async with core.uow() as uow:
+        state = await uow.scores.streak(1, await uow.members.ensure(member("bob")))
+    assert (state.current, state.longest, state.last_day.isoformat()) == (1, 1, "2026-11-23")  # type: ignore[union-attr]
