@@ -10,7 +10,11 @@ class PlatformUnavailable(Exception):
 
 
 async def run_service(settings: Settings) -> int:
-    configured = [name for name, wanted in (("Discord", settings.wants_discord), ("Slack", settings.wants_slack)) if wanted]
+    configured = [
+        name
+        for name, wanted in (("Discord", settings.wants_discord), ("Slack", settings.wants_slack))
+        if wanted
+    ]
     raise PlatformUnavailable(
         f"{' and '.join(configured)} credentials are set, but this build runs only the console channel. "
         "Unset them or pass --console."
