@@ -5,12 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy.ext.asyncio import AsyncEngine
-
 from bot.core.services.context import Core
-from bot.storage.engine import create_engine
+from bot.storage.engine import open_database
 from bot.storage.migrate import upgrade
-from bot.storage.uow import UnitOfWorkFactory
+from bot.storage.uow import Database
 from config import Settings
 from drills import BANK_DIR, Catalogue, load_bank
 
@@ -18,7 +16,7 @@ from drills import BANK_DIR, Catalogue, load_bank
 @dataclass(frozen=True)
 class App:
     settings: Settings
-    engine: AsyncEngine
+    db: Database
     core: Core
 
 
@@ -33,16 +31,12 @@ def load_catalogue(settings: Settings) -> Catalogue:
 async def build(settings: Settings, migrate: bool = True) -> App:
     """Load and validate the drills, open the database and bring its schema up to date."""
     bank = load_catalogue(settings)
-    engine = create_engine(settings.core.database_url)
+    db = open_database(settings.core.database_url)
     if migrate:
         try:
-            await upgrade(engine)
+            await upgrade(db)
         except Exception:
-            await engine.dispose()
+            await db.dispose()
             raise
-    core = Core(
-        uow=UnitOfWorkFactory(engine),
-        bank=bank,
-        grace=timedelta(minutes=settings.core.grace_minutes),
-    )
-    return App(settings, engine, core)
+    core = Core(db=db, bank=bank, grace=timedelta(minutes=settings.core.grace_minutes))
+    return App(settings, db, core)

@@ -18,8 +18,9 @@ from bot.logs import setup_logging
 from bot.platforms.console.platform import PLATFORM as CONSOLE
 from bot.platforms.console.runner import ensure_console_channel, run_console
 from bot.status import print_status
-from bot.storage.engine import DatabaseUnavailable, create_engine
+from bot.storage.engine import DatabaseUnavailable, open_database
 from bot.storage.migrate import current_revision, head_revision, upgrade
+from bot.storage.uow import Database
 from drills import Drill, load_file
 
 THIN_KIND = 10
@@ -50,7 +51,7 @@ async def run(args: argparse.Namespace) -> int:
     try:
         await run_console(app.core, start, sys.stdin, sys.stdout)
     finally:
-        await app.engine.dispose()
+        await app.db.dispose()
     return 0
 
 
@@ -60,13 +61,13 @@ async def check(args: argparse.Namespace) -> int:
     print(
         f"settings: ok; drills: {len(catalogue)} ({', '.join(f'{k} {n}' for k, n in sorted(kinds.items()))})"
     )
-    engine = create_engine(args.settings.core.database_url)
+    database = _open(args)
     try:
-        revision = await current_revision(engine)
+        revision = await current_revision(database)
     except (DBAPIError, OSError) as error:
         raise Refused(f"cannot open the database: {getattr(error, 'orig', error)}") from error
     finally:
-        await engine.dispose()
+        await database.dispose()
     state = (
         "up to date"
         if revision == head_revision()
@@ -76,15 +77,22 @@ async def check(args: argparse.Namespace) -> int:
     return 0
 
 
-async def db_upgrade(args: argparse.Namespace) -> int:
-    engine = create_engine(args.settings.core.database_url)
+def _open(args: argparse.Namespace) -> Database:
     try:
-        await upgrade(engine)
-        print(f"database: schema at {await current_revision(engine)}")
+        return open_database(args.settings.core.database_url)
+    except DatabaseUnavailable as error:
+        raise Refused(str(error)) from error
+
+
+async def db_upgrade(args: argparse.Namespace) -> int:
+    database = _open(args)
+    try:
+        await upgrade(database)
+        print(f"database: schema at {await current_revision(database)}")
     except DatabaseUnavailable as error:
         raise Refused(str(error)) from error
     finally:
-        await engine.dispose()
+        await database.dispose()
     return 0
 
 
@@ -93,7 +101,7 @@ async def status(args: argparse.Namespace) -> int:
     try:
         await print_status(app.core, datetime.now(UTC), sys.stdout)
     finally:
-        await app.engine.dispose()
+        await app.db.dispose()
     return 0
 
 
@@ -170,11 +178,10 @@ async def drills_import(args: argparse.Namespace) -> int:
             )
         count = await import_drills(app.core, channel, drills, datetime.now(UTC))
     finally:
-        await app.engine.dispose()
+        await app.db.dispose()
     print(f"imported {count} drill(s) into the rotation of {args.channel}")
     return 0
 
 
 async def _find(app: App, platform: str, space: str, channel_ref: str) -> Channel | None:
-    async with app.core.uow() as uow:
-        return await uow.channels.find(platform, space, channel_ref)
+    return await app.core.db.run(lambda uow: uow.channels.find(platform, space, channel_ref))

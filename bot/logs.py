@@ -7,8 +7,10 @@ import logging
 import re
 from typing import Any
 
+# Slack bot/user/app/refresh tokens, and Discord bot tokens (base64 of the bot id, which starts
+# with M, N or O depending on the id's first digit, then a timestamp and an HMAC).
 _SECRET = re.compile(
-    r"(xox[abposr]-[A-Za-z0-9-]+|xapp-[A-Za-z0-9-]+|[MN][A-Za-z\d_-]{23,25}\.[\w-]{6}\.[\w-]{27,})"
+    r"(xox[abposre]-[A-Za-z0-9-]+|xapp-[A-Za-z0-9-]+|[MNO][A-Za-z\d_-]{23,27}\.[\w-]{6}\.[\w-]{27,})"
 )
 CONTEXT_FIELDS = ("round_id", "channel_id", "post", "platform")
 
@@ -38,13 +40,20 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry)
 
 
+class RedactingFormatter(logging.Formatter):
+    """Plain text lines; tracebacks are redacted too, since exception messages can carry tokens."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record))
+
+
 def setup_logging(level: str, fmt: str) -> None:
     handler = logging.StreamHandler()
     handler.addFilter(RedactingFilter())
     if fmt == "json":
         handler.setFormatter(JsonFormatter())
     else:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logging.basicConfig(level=level, handlers=[handler], force=True)
     # Alembic announces every migration step at INFO; the console transcript has no use for it.
     logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.getLevelName(level)))

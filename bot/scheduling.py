@@ -64,8 +64,7 @@ class DrillScheduler:
         self.runs = 0
 
     async def start(self) -> None:
-        async with self.core.uow() as uow:
-            channels = await uow.channels.all()
+        channels = await self.core.db.run(lambda uow: uow.channels.all())
         for channel in channels:
             self.schedule(channel)
         self.scheduler.add_job(self.poke, IntervalTrigger(seconds=self.sweep_seconds), id="sweep")

@@ -10,11 +10,14 @@ from bot.core.services.context import Core
 
 
 async def print_status(core: Core, now: datetime, out: TextIO) -> None:
-    async with core.uow() as uow:
-        channels = await uow.channels.all()
-        counts = await uow.posts.counts()
-        unsent = await uow.posts.unsent()
-        open_rounds = await uow.rounds.count_open()
+    channels, counts, unsent, open_rounds = await core.db.run(
+        lambda uow: (
+            uow.channels.all(),
+            uow.posts.counts(),
+            uow.posts.unsent(),
+            uow.rounds.count_open(),
+        )
+    )
     out.write(
         f"{len(channels)} channel(s), {open_rounds} open round(s), posts: {_counts(counts)}\n"
     )

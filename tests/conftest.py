@@ -1,4 +1,4 @@
-"""Fixtures chain engine → unit-of-work factory → core, on a real SQLite file and (when enabled)
+"""Fixtures chain database URL → migrated database (engine and unit of work) → core, on a real SQLite file and (when enabled)
 a real PostgreSQL server, each test in a schema of its own."""
 
 from __future__ import annotations
@@ -6,16 +6,16 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.core.services.context import Core
-from bot.storage.engine import create_engine
+from bot.storage.engine import create_engine, open_database
 from bot.storage.migrate import upgrade
-from bot.storage.uow import UnitOfWorkFactory
+from bot.storage.uow import Database
 from drills import Catalogue, load_bank
 from tests.recording_platform import RecordingPlatform
 
@@ -72,42 +72,41 @@ def database_url(
 
 
 @pytest.fixture
-async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+async def database(database_url: str) -> AsyncIterator[Database]:
+    """A migrated database: a fresh SQLite file, or a fresh PostgreSQL schema."""
     if database_url.startswith("sqlite"):
-        engine = create_engine(database_url)
-        await upgrade(engine)
-        yield engine
-        await engine.dispose()
+        database = open_database(database_url)
+        await upgrade(database)
+        yield database
+        await database.dispose()
         return
-    async for engine in _postgres_schema_engine(database_url):
-        yield engine
+    async with postgres_schema(database_url) as scoped:
+        yield scoped
 
 
-async def _postgres_schema_engine(url: str) -> AsyncIterator[AsyncEngine]:
-    """A fresh schema per test, dropped afterwards; CI fails loudly if the server is unreachable."""
+@asynccontextmanager
+async def postgres_schema(url: str, **options: object) -> AsyncIterator[Database]:
+    """A fresh schema, dropped afterwards; CI fails loudly if the server is unreachable."""
     schema = f"t_{uuid.uuid4().hex[:12]}"
     admin = create_engine(url)
     async with admin.begin() as connection:
         await connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    engine = create_engine(url, connect_args={"server_settings": {"search_path": schema}})
+    database = open_database(
+        url, connect_args={"server_settings": {"search_path": schema}}, **options
+    )
     try:
-        await upgrade(engine)
-        yield engine
+        await upgrade(database)
+        yield database
     finally:
-        await engine.dispose()
+        await database.dispose()
         async with admin.begin() as connection:
             await connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         await admin.dispose()
 
 
 @pytest.fixture
-def uow_factory(engine: AsyncEngine) -> UnitOfWorkFactory:
-    return UnitOfWorkFactory(engine)
-
-
-@pytest.fixture
-def core(uow_factory: UnitOfWorkFactory, bank: Catalogue) -> Core:
-    return Core(uow=uow_factory, bank=bank)
+def core(database: Database, bank: Catalogue) -> Core:
+    return Core(db=database, bank=bank)
 
 
 @pytest.fixture

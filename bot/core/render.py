@@ -37,7 +37,9 @@ def drill_text(card: cards.DrillCard) -> str:
         how = f"Answer in this thread before {closes} ({card.timezone}), then vote for the answers you would hire."
     else:
         how = f"Answer here before {closes} ({card.timezone}); what strong answers cover is shown once you answer."
-    return f"**{drill.title}**{who}\n{header}\n\n{drill.prompt}\n\n{how}"
+    # Custom drills are written by members, so their text is defanged like any member text.
+    title, prompt = defang_mentions(drill.title), defang_mentions(drill.prompt)
+    return f"**{title}**{who}\n{header}\n\n{prompt}\n\n{how}"
 
 
 def results_text(card: cards.ResultsCard) -> str:

@@ -9,7 +9,8 @@ MAX_ANSWER_CHARS = 16_000
 MAX_COMMAND_CHARS = 2_000
 ELLIPSIS = "…"
 
-_MASS_MENTION = re.compile(r"@(everyone|here|channel)\b", re.IGNORECASE)
+# No word boundary at the end: Discord pings on "@everyone_team" and "@here2" too.
+_MASS_MENTION = re.compile(r"@(everyone|here|channel)", re.IGNORECASE)
 _SLACK_SPECIAL = re.compile(r"<!(everyone|here|channel)[^>]*>", re.IGNORECASE)
 
 
@@ -23,7 +24,9 @@ def clip(text: str, limit: int) -> str:
     """At most ``limit`` characters, ending with an ellipsis when something was cut."""
     if len(text) <= limit:
         return text
-    return text[: max(0, limit - 1)].rstrip() + ELLIPSIS
+    if limit <= 0:
+        return ""
+    return text[: limit - 1].rstrip() + ELLIPSIS
 
 
 def one_line(text: str) -> str:

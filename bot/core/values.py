@@ -57,7 +57,7 @@ def parse_days(text: str) -> frozenset[int]:
 def _day_range(part: str, original: str) -> range:
     ends = part.split("-")
     try:
-        first, last = WEEKDAYS.index(ends[0][:3]), WEEKDAYS.index(ends[-1][:3])
+        first, last = _weekday(ends[0]), _weekday(ends[-1])
     except ValueError:
         raise ValueError(
             f"'{original}' is not a list of days; use names like mon,wed,fri or mon-fri."
@@ -65,6 +65,16 @@ def _day_range(part: str, original: str) -> range:
     if len(ends) > 2 or last < first:
         raise ValueError(f"'{part}' is not a day range; ranges run forward, like mon-fri.")
     return range(first, last + 1)
+
+
+_FULL_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def _weekday(word: str) -> int:
+    """``mon`` or ``monday`` (not ``monkey``)."""
+    if word in WEEKDAYS:
+        return WEEKDAYS.index(word)
+    return _FULL_NAMES.index(word)
 
 
 def parse_day(text: str) -> int:

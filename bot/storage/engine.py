@@ -1,19 +1,20 @@
-"""Engines for SQLite (the default) and PostgreSQL, from one ``DATABASE_URL``."""
+"""Open the database named by ``DATABASE_URL``: a SQLite file (the default) or PostgreSQL."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import Engine, event
+from sqlalchemy import create_engine as create_sync_engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from bot.storage.migrate import DatabaseUnavailable
+from bot.storage.uow import Database
+
+__all__ = ["DatabaseUnavailable", "create_engine", "is_sqlite", "normalize_url", "open_database"]
 SQLITE_BUSY_TIMEOUT_MS = 5_000
-
-
-class DatabaseUnavailable(Exception):
-    """The database cannot be opened or reached; the message says why and what to do."""
 
 
 def normalize_url(url: str) -> str:
@@ -31,16 +32,30 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
+def open_database(url: str, **options: Any) -> Database:
+    """A ``Database`` for ``url``; SQLite work runs on a tuned sync engine in one thread."""
+    url = normalize_url(url)
+    if not is_sqlite(url):
+        options.setdefault("pool_pre_ping", True)
+        return Database(create_async_engine(url, **options))
+    _check_sqlite_path(url)
+    sync_url = make_url(url).set(drivername="sqlite+pysqlite")
+    sync_engine = create_sync_engine(sync_url, pool_reset_on_return=None, **options)
+    _tune_sqlite(sync_engine)
+    async_engine = create_async_engine(url, **options)
+    _tune_sqlite(async_engine.sync_engine)
+    return Database(async_engine, sync_engine)
+
+
 def create_engine(url: str, **options: Any) -> AsyncEngine:
-    """An engine for ``url``; SQLite files get WAL, a busy timeout, foreign keys and BEGIN IMMEDIATE."""
+    """An async engine alone, for libraries that want one (a SQLite one is tuned the same way)."""
     url = normalize_url(url)
     if is_sqlite(url):
         _check_sqlite_path(url)
         engine = create_async_engine(url, **options)
-        _tune_sqlite(engine)
+        _tune_sqlite(engine.sync_engine)
         return engine
-    options.setdefault("pool_pre_ping", True)
-    return create_async_engine(url, **options)
+    return create_async_engine(url, pool_pre_ping=True, **options)
 
 
 def _check_sqlite_path(url: str) -> None:
@@ -52,8 +67,8 @@ def _check_sqlite_path(url: str) -> None:
         raise DatabaseUnavailable(f"cannot create the SQLite file {database}: no folder {folder}")
 
 
-def _tune_sqlite(engine: AsyncEngine) -> None:
-    @event.listens_for(engine.sync_engine, "connect")
+def _tune_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Take over transaction control so writers can BEGIN IMMEDIATE: a deferred transaction
         # that reads and then writes can fail with "database is locked" despite the busy timeout.
@@ -65,6 +80,6 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
-    @event.listens_for(engine.sync_engine, "begin")
+    @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")

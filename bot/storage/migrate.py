@@ -10,9 +10,13 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.exc import DBAPIError, OperationalError
-from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.storage.engine import DatabaseUnavailable
+from bot.storage.uow import Database
+
+
+class DatabaseUnavailable(Exception):
+    """The database cannot be opened or reached; the message says why and what to do."""
+
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -23,10 +27,10 @@ def alembic_config() -> Config:
     return config
 
 
-async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
+async def upgrade(database: Database, revision: str = "head") -> None:
     """Bring the schema up to ``revision``; a database that cannot be reached says so plainly."""
     try:
-        async with engine.begin() as connection:
+        async with database.engine.begin() as connection:
             await connection.run_sync(_upgrade, revision)
     except (OperationalError, DBAPIError, OSError) as error:
         raise DatabaseUnavailable(f"cannot open the database: {_reason(error)}") from error
@@ -38,8 +42,8 @@ def _upgrade(connection: Any, revision: str) -> None:
     command.upgrade(config, revision)
 
 
-async def current_revision(engine: AsyncEngine) -> str | None:
-    async with engine.connect() as connection:
+async def current_revision(database: Database) -> str | None:
+    async with database.engine.connect() as connection:
         return await connection.run_sync(
             lambda sync: MigrationContext.configure(sync).get_current_revision()
         )

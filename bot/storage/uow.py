@@ -1,11 +1,20 @@
-"""The unit of work: one transaction, rolled back unless the use case commits it."""
+"""The unit of work and the database that runs it.
+
+A use case's storage work is a plain function of a ``UnitOfWork``; ``Database.run`` executes it in
+one transaction that rolls back unless the function commits. On SQLite the whole function runs in
+one dedicated thread (one hop per use case instead of one per statement); on PostgreSQL it runs
+through ``AsyncConnection.run_sync`` on asyncpg.
+"""
 
 from __future__ import annotations
 
-from types import TracebackType
-from typing import Self
+import asyncio
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
 
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy import Connection, Engine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.storage.repos.answers import AnswerRepo
 from bot.storage.repos.channels import ChannelRepo, MemberRepo
@@ -13,62 +22,58 @@ from bot.storage.repos.posts import PostRepo
 from bot.storage.repos.rounds import RoundRepo
 from bot.storage.repos.scores import ScoreRepo
 
+T = TypeVar("T")
+
 
 class UnitOfWork:
-    channels: ChannelRepo
-    members: MemberRepo
-    rounds: RoundRepo
-    answers: AnswerRepo
-    scores: ScoreRepo
-    posts: PostRepo
+    """Repositories over one connection inside one transaction."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
-        self._engine = engine
-        self._connection: AsyncConnection | None = None
-
-    async def __aenter__(self) -> Self:
-        connection = await self._engine.connect()
-        await connection.begin()
-        self._connection = connection
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
         self.channels = ChannelRepo(connection)
         self.members = MemberRepo(connection)
         self.rounds = RoundRepo(connection)
         self.answers = AnswerRepo(connection)
         self.scores = ScoreRepo(connection)
         self.posts = PostRepo(connection)
-        return self
 
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        connection = self._require()
-        try:
-            if connection.in_transaction():
-                await connection.rollback()
-        finally:
-            await connection.close()
-            self._connection = None
-
-    async def commit(self) -> None:
-        await self._require().commit()
-
-    async def rollback(self) -> None:
-        await self._require().rollback()
-
-    def _require(self) -> AsyncConnection:
-        if self._connection is None:
-            raise RuntimeError("the unit of work is not open; use 'async with'")
-        return self._connection
+    def commit(self) -> None:
+        self.connection.commit()
 
 
-class UnitOfWorkFactory:
-    """Makes a fresh ``UnitOfWork`` per use case, all on one engine."""
+def _in_transaction(connection: Connection, work: Callable[[UnitOfWork], T]) -> T:
+    connection.begin()
+    try:
+        return work(UnitOfWork(connection))
+    finally:
+        if connection.in_transaction():
+            connection.rollback()
 
-    def __init__(self, engine: AsyncEngine) -> None:
+
+class Database:
+    """Runs units of work; made once per process in ``bootstrap``."""
+
+    def __init__(self, engine: AsyncEngine, sync_engine: Engine | None = None) -> None:
         self.engine = engine
+        self._sync_engine = sync_engine
+        # SQLite allows one writer at a time; one thread keeps this process's writers in line.
+        self._thread = ThreadPoolExecutor(1, thread_name_prefix="sqlite") if sync_engine else None
 
-    def __call__(self) -> UnitOfWork:
-        return UnitOfWork(self.engine)
+    async def run(self, work: Callable[[UnitOfWork], T]) -> T:
+        if self._sync_engine is not None and self._thread is not None:
+            loop = asyncio.get_running_loop()
+            return await loop.run_in_executor(self._thread, self._run_sqlite, work)
+        async with self.engine.connect() as connection:
+            return await connection.run_sync(_in_transaction, work)
+
+    def _run_sqlite(self, work: Callable[[UnitOfWork], T]) -> T:
+        assert self._sync_engine is not None
+        with self._sync_engine.connect() as connection:
+            return _in_transaction(connection, work)
+
+    async def dispose(self) -> None:
+        if self._thread is not None:
+            self._thread.shutdown(wait=True)
+        if self._sync_engine is not None:
+            self._sync_engine.dispose()
+        await self.engine.dispose()

@@ -28,23 +28,34 @@ CHANGES: dict[str, Change] = {
     "weekly-day": lambda s, v, _: replace(s, weekly_day=values.parse_day(v)),
     "weekly-time": lambda s, v, _: replace(s, weekly_time=values.parse_time(v)),
 }
+NOT_ADMIN = "Only server admins can change Drillbot's settings (Manage Server on Discord, a workspace admin on Slack)."
+
+
+def _reschedule(uow: UnitOfWork, channel_id: int, settings: ChannelSettings, now: datetime) -> None:
+    uow.channels.save(
+        channel_id, settings, next_post_after(settings, now), next_weekly_after(settings, now)
+    )
 
 
 async def register_channel(core: Core, place: Place, now: datetime) -> Reply:
     """Make the place's channel a drill channel with default settings."""
-    async with core.uow() as uow:
-        existing = await uow.channels.find(place.platform, place.space_ref, place.channel_ref)
+
+    def work(uow: UnitOfWork) -> tuple[bool, Channel]:
+        key = (place.platform, place.space_ref, place.channel_ref)
+        existing = uow.channels.find(*key)
         if existing is None:
-            await uow.channels.add(
-                place.platform, place.space_ref, place.channel_ref, ChannelSettings(), now
-            )
-            added = await uow.channels.find(place.platform, place.space_ref, place.channel_ref)
+            uow.channels.add(*key, ChannelSettings(), now)
+            added = uow.channels.find(*key)
             assert added is not None
-            await _reschedule(uow, added, added.settings, now)
-        await uow.commit()
-    channel = await _reload(core, place)
+            _reschedule(uow, added.id, added.settings, now)
+        uow.commit()
+        channel = uow.channels.find(*key)
+        assert channel is not None
+        return existing is not None, channel
+
+    existed, channel = await core.db.run(work)
     core.channel_changed(channel)
-    verb = "is already" if existing else "is now"
+    verb = "is already" if existed else "is now"
     return tell(
         f"This channel {verb} a drill channel.\n" + await _settings_text(core, channel),
         private=False,
@@ -57,51 +68,40 @@ async def change_setting(
     change = CHANGES.get(name)
     if change is None:
         return refuse(f"Unknown setting '{name}'. Settings: {', '.join(CHANGES)}.")
-    async with core.uow() as uow:
+
+    def work(uow: UnitOfWork) -> Reply | None:
         try:
-            settings = change(channel.settings, value, await catalogue_for(uow, core, channel.id))
+            settings = change(channel.settings, value, catalogue_for(uow, core, channel.id))
         except ValueError as error:
             return refuse(str(error))
-        await _reschedule(uow, channel, settings, now)
-        await uow.commit()
-    return await _changed(core, channel, f"Updated {name}.")
+        _reschedule(uow, channel.id, settings, now)
+        uow.commit()
+        return None
+
+    refusal = await core.db.run(work)
+    return refusal or await _changed(core, channel, f"Updated {name}.")
 
 
 async def set_paused(core: Core, channel: Channel, paused: bool, now: datetime) -> Reply:
-    async with core.uow() as uow:
-        await _reschedule(uow, channel, replace(channel.settings, paused=paused), now)
-        await uow.commit()
+    def work(uow: UnitOfWork) -> None:
+        _reschedule(uow, channel.id, replace(channel.settings, paused=paused), now)
+        uow.commit()
+
+    await core.db.run(work)
     return await _changed(
         core, channel, "Paused: no drills until resumed." if paused else "Resumed."
     )
 
 
-async def _reschedule(
-    uow: UnitOfWork, channel: Channel, settings: ChannelSettings, now: datetime
-) -> None:
-    await uow.channels.save(
-        channel.id, settings, next_post_after(settings, now), next_weekly_after(settings, now)
-    )
-
-
 async def _changed(core: Core, channel: Channel, headline: str) -> Reply:
-    async with core.uow() as uow:
-        fresh = await uow.channels.get(channel.id)
+    fresh = await core.db.run(lambda uow: uow.channels.get(channel.id))
     assert fresh is not None
     core.channel_changed(fresh)
     return tell(f"{headline}\n" + await _settings_text(core, fresh), private=False)
 
 
-async def _reload(core: Core, place: Place) -> Channel:
-    async with core.uow() as uow:
-        channel = await uow.channels.find(place.platform, place.space_ref, place.channel_ref)
-    assert channel is not None
-    return channel
-
-
 async def settings_card(core: Core, channel: Channel) -> SettingsCard:
-    async with core.uow() as uow:
-        catalogue = await catalogue_for(uow, core, channel.id)
+    catalogue = await core.db.run(lambda uow: catalogue_for(uow, core, channel.id))
     in_rotation = sum(len(ids) for ids in rotation(catalogue, channel.settings).values())
     return SettingsCard(channel.settings, channel.next_post_at, channel.next_weekly_at, in_rotation)
 
@@ -137,18 +137,16 @@ async def import_drills(
         raise DrillFileError(
             [f"drill {d}: field 'id': already used by the shipped bank" for d in clashes]
         )
-    async with core.uow() as uow:
+
+    def work(uow: UnitOfWork) -> None:
         for drill in drills:
-            await uow.channels.save_custom_drill(
-                channel.id, drill.id, json.dumps(drill.model_dump(mode="json")), now
-            )
-        await uow.commit()
+            body = json.dumps(drill.model_dump(mode="json"))
+            uow.channels.save_custom_drill(channel.id, drill.id, body, now)
+        uow.commit()
+
+    await core.db.run(work)
     return len(drills)
 
 
 def require_admin(actor: Actor) -> Reply | None:
-    if actor.is_admin:
-        return None
-    return refuse(
-        "Only server admins can change Drillbot's settings (Manage Server on Discord, a workspace admin on Slack)."
-    )
+    return None if actor.is_admin else refuse(NOT_ADMIN)

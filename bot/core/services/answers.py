@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from bot.core.cards import AnswerReceipt, ResultsCard
 from bot.core.model import Actor, Place, Round
@@ -20,13 +21,12 @@ async def receive_message(
     """A message in a thread; None when it is not an answer (not a round's thread, a bot, empty)."""
     if author.is_bot or place.thread_ref is None or not text.strip():
         return None
-    async with core.uow() as uow:
-        round_ = await uow.rounds.by_thread(place.thread_ref)
-        if round_ is None or round_.status == "skipped":
-            return None
-        receipt = await _record(uow, core, round_, author, message_ref, text, now)
-        await uow.commit()
-        return receipt
+    thread_ref = place.thread_ref
+    return await core.db.run(
+        lambda uow: _record(
+            uow, core, uow.rounds.by_thread(thread_ref), author, message_ref, text, now
+        )
+    )
 
 
 async def submit_answer(
@@ -35,52 +35,57 @@ async def submit_answer(
     """An answer given without a thread message (a Discord modal, a Slack dialog)."""
     if author.is_bot or not text.strip():
         return None
-    async with core.uow() as uow:
-        round_ = await uow.rounds.get(round_id)
-        if round_ is None or round_.status == "skipped":
-            return None
-        receipt = await _record(uow, core, round_, author, message_ref, text, now)
-        await uow.commit()
-        return receipt
+    return await core.db.run(
+        lambda uow: _record(uow, core, uow.rounds.get(round_id), author, message_ref, text, now)
+    )
 
 
-async def _record(
-    uow: UnitOfWork, core: Core, round_: Round, author: Actor, ref: str, text: str, now: datetime
+def _record(
+    uow: UnitOfWork,
+    core: Core,
+    round_: Round | None,
+    author: Actor,
+    ref: str,
+    text: str,
+    now: datetime,
 ) -> AnswerReceipt | None:
-    member_id = await uow.members.ensure(author)
+    if round_ is None or round_.status == "skipped":
+        return None
+    member_id = uow.members.ensure(author)
     if round_.mode == "on_demand" and member_id != round_.requested_by:
         return None
     late = round_.is_closed_at(now)
-    answer = await uow.answers.of_member(round_.id, member_id, late)
-    answer_id = answer.id if answer else await uow.answers.create(round_.id, member_id, late, now)
     stored = text[:MAX_ANSWER_CHARS]
-    if not await uow.answers.add_message(answer_id, round_.id, ref, stored, now):
+    answer = uow.answers.of_member(round_.id, member_id, late)
+    answer_id = answer.id if answer else uow.answers.create(round_.id, member_id, late, stored, now)
+    if not uow.answers.add_message(answer_id, round_.id, ref, stored, now):
         return None  # the same message delivered twice (a reconnect, a retried event)
-    await uow.answers.refresh_text(answer_id, now, MAX_ANSWER_CHARS)
-    if answer is None:
-        await _count_practice(uow, round_, member_id, now)
+    if answer is not None:
+        uow.answers.refresh_text(answer_id, now, MAX_ANSWER_CHARS)
     reveal = None
-    if answer is None and round_.mode == "on_demand" and not late:
-        reveal = await _reveal(uow, core, round_)
+    if answer is None:
+        _count_practice(uow, round_, member_id, now)
+        reveal = _reveal(uow, core, round_) if round_.mode == "on_demand" and not late else None
+    uow.commit()
     return AnswerReceipt(
         answer_id, round_.id, answer is None, late, len(text) > MAX_ANSWER_CHARS, reveal
     )
 
 
-async def _count_practice(uow: UnitOfWork, round_: Round, member_id: int, now: datetime) -> None:
+def _count_practice(uow: UnitOfWork, round_: Round, member_id: int, now: datetime) -> None:
     """A first answer extends the streak; an on-time on-demand answer also scores participation."""
-    channel = await uow.channels.get(round_.channel_id)
-    if channel is None:
+    zone = uow.channels.timezone(round_.channel_id)
+    if zone is None:
         return
-    today = local_date(now, channel.settings.zone)
-    state = await uow.scores.streak(channel.id, member_id)
-    await uow.scores.save_streak(channel.id, member_id, record_day(state, today))
+    today = local_date(now, ZoneInfo(zone))
+    state = uow.scores.streak(round_.channel_id, member_id)
+    uow.scores.save_streak(round_.channel_id, member_id, record_day(state, today))
     if round_.mode == "on_demand" and not round_.is_closed_at(now):
-        await uow.scores.settle(round_.id, channel.id, today, [RoundScore(member_id, 1, 0, 0)])
+        uow.scores.settle(round_.id, round_.channel_id, today, [RoundScore(member_id, 1, 0, 0)])
 
 
-async def _reveal(uow: UnitOfWork, core: Core, round_: Round) -> ResultsCard | None:
-    drill = (await catalogue_for(uow, core, round_.channel_id)).get(round_.drill_id)
+def _reveal(uow: UnitOfWork, core: Core, round_: Round) -> ResultsCard | None:
+    drill = catalogue_for(uow, core, round_.channel_id).get(round_.drill_id)
     return ResultsCard(round_.id, drill, (), 1, 0, practice=True) if drill else None
 
 
@@ -99,14 +104,18 @@ async def delete_message(core: Core, place: Place, message_ref: str, now: dateti
 async def _change(
     core: Core, place: Place, message_ref: str, now: datetime, **values: object
 ) -> bool:
-    if place.thread_ref is None:
+    thread_ref = place.thread_ref
+    if thread_ref is None:
         return False
-    async with core.uow() as uow:
-        round_ = await uow.rounds.by_thread(place.thread_ref)
-        answer_id = await uow.answers.message_answer(round_.id, message_ref) if round_ else None
+
+    def work(uow: UnitOfWork) -> bool:
+        round_ = uow.rounds.by_thread(thread_ref)
+        answer_id = uow.answers.message_answer(round_.id, message_ref) if round_ else None
         if round_ is None or answer_id is None:
             return False
-        await uow.answers.change_message(round_.id, message_ref, **values)
-        await uow.answers.refresh_text(answer_id, now, MAX_ANSWER_CHARS)
-        await uow.commit()
+        uow.answers.change_message(round_.id, message_ref, **values)
+        uow.answers.refresh_text(answer_id, now, MAX_ANSWER_CHARS)
+        uow.commit()
         return True
+
+    return await core.db.run(work)

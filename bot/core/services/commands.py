@@ -87,8 +87,9 @@ def _not_admin(actor: Actor) -> Reply:
 
 
 async def _channel(core: Core, place: Place) -> Channel | None:
-    async with core.uow() as uow:
-        return await uow.channels.find(place.platform, place.space_ref, place.channel_ref)
+    return await core.db.run(
+        lambda uow: uow.channels.find(place.platform, place.space_ref, place.channel_ref)
+    )
 
 
 async def _drill(call: Invocation, channel: Channel) -> Reply:

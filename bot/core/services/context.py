@@ -8,13 +8,13 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from bot.core.model import Channel, ChannelSettings
-from bot.storage.uow import UnitOfWork
+from bot.storage.uow import Database, UnitOfWork
 from drills import Catalogue, Drill
 
 
 @dataclass(frozen=True)
 class Core:
-    uow: Callable[[], UnitOfWork]
+    db: Database
     bank: Catalogue
     grace: timedelta = timedelta(hours=2)
     send_lease: timedelta = timedelta(minutes=2)
@@ -26,9 +26,9 @@ class Core:
             listener(channel)
 
 
-async def catalogue_for(uow: UnitOfWork, core: Core, channel_id: int) -> Catalogue:
+def catalogue_for(uow: UnitOfWork, core: Core, channel_id: int) -> Catalogue:
     """The bank plus the channel's own imported drills."""
-    bodies = await uow.channels.custom_drills(channel_id)
+    bodies = uow.channels.custom_drills(channel_id)
     if not bodies:
         return core.bank
     custom = [Drill.model_validate(json.loads(body)) for body in bodies]
@@ -40,3 +40,9 @@ def rotation(catalogue: Catalogue, settings: ChannelSettings) -> dict[str, list[
     grouped = catalogue.by_kind()
     kinds = settings.kinds or tuple(sorted(grouped))
     return {kind: grouped[kind] for kind in kinds if grouped.get(kind)}
+
+
+def find_channel(
+    uow: UnitOfWork, platform: str, space_ref: str, channel_ref: str
+) -> Channel | None:
+    return uow.channels.find(platform, space_ref, channel_ref)

@@ -10,6 +10,7 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 
 from bot.core.cards import Card, DrillCard, ResultsCard
 from bot.core.model import Channel, Round
@@ -42,8 +43,7 @@ class Outgoing:
 
 async def deliver_due(core: Core, platforms: Mapping[str, Platform], now: datetime) -> int:
     """Send every post that is due; returns how many went out."""
-    async with core.uow() as uow:
-        jobs = await uow.posts.due(now, BATCH)
+    jobs = await core.db.run(lambda uow: uow.posts.due(now, BATCH))
     sent = 0
     for job in jobs:
         sent += await deliver_one(core, platforms, job, now)
@@ -53,12 +53,10 @@ async def deliver_due(core: Core, platforms: Mapping[str, Platform], now: dateti
 async def deliver_one(
     core: Core, platforms: Mapping[str, Platform], job: PostJob, now: datetime
 ) -> int:
-    async with core.uow() as uow:
-        if not await uow.posts.lease(job.id, now, now + core.send_lease):
-            return 0
-        await uow.commit()
+    if not await core.db.run(partial(_lease, job=job, now=now, until=now + core.send_lease)):
+        return 0
     try:
-        outgoing = await _prepare(core, job, now)
+        outgoing = await core.db.run(partial(_prepare, core=core, job=job, now=now))
         platform = platforms[outgoing.channel.platform]
         posted = await platform.deliver(
             outgoing.channel.channel_ref, outgoing.thread_ref, outgoing.card, job.claim_key
@@ -80,80 +78,90 @@ async def deliver_one(
     return 1
 
 
-async def _prepare(core: Core, job: PostJob, now: datetime) -> Outgoing:
-    async with core.uow() as uow:
-        channel = await uow.channels.get(job.channel_id)
-        round_ = await uow.rounds.get(job.round_id) if job.round_id else None
-        if channel is None:
-            raise SendFailed("the channel is no longer registered", permanent=True)
-        if job.kind == "leaderboard" and job.week_start:
-            card = await weekly_card(uow, channel, job.week_start, now)
-            if not card.standings:
-                raise NothingToSend("nobody scored that week")
-            return Outgoing(channel, None, card)
-        if round_ is None:
-            raise SendFailed(f"post {job.claim_key} has no round", permanent=True)
-        if job.kind == "drill":
-            return Outgoing(channel, None, await _drill_card(uow, core, channel, round_, now))
-        return Outgoing(channel, round_.thread_ref, await _results_card(uow, core, round_))
+def _lease(uow: UnitOfWork, job: PostJob, now: datetime, until: datetime) -> bool:
+    leased = uow.posts.lease(job.id, now, until)
+    uow.commit()
+    return leased
 
 
-async def _drill_card(
+def _prepare(uow: UnitOfWork, core: Core, job: PostJob, now: datetime) -> Outgoing:
+    channel = uow.channels.get(job.channel_id)
+    round_ = uow.rounds.get(job.round_id) if job.round_id else None
+    if channel is None:
+        raise SendFailed("the channel is no longer registered", permanent=True)
+    if job.kind == "leaderboard" and job.week_start:
+        card = weekly_card(uow, channel, job.week_start, now)
+        if not card.standings:
+            raise NothingToSend("nobody scored that week")
+        return Outgoing(channel, None, card)
+    if round_ is None:
+        raise SendFailed(f"post {job.claim_key} has no round", permanent=True)
+    if job.kind == "drill":
+        return Outgoing(channel, None, _drill_card(uow, core, channel, round_, now))
+    return Outgoing(channel, round_.thread_ref, _results_card(uow, core, round_))
+
+
+def _drill_card(
     uow: UnitOfWork, core: Core, channel: Channel, round_: Round, now: datetime
 ) -> DrillCard:
     if round_.is_closed_at(now):
         raise SendFailed(
             "the round's answer window ended before it could be posted", permanent=True
         )
-    drill = (await catalogue_for(uow, core, channel.id)).get(round_.drill_id)
+    drill = catalogue_for(uow, core, channel.id).get(round_.drill_id)
     if drill is None:
         raise SendFailed(f"drill {round_.drill_id} is no longer in the bank", permanent=True)
     return DrillCard(round_.id, round_.mode, drill, round_.closes_at, channel.settings.timezone)
 
 
-async def _results_card(uow: UnitOfWork, core: Core, round_: Round) -> ResultsCard:
-    drill_post = await uow.posts.get(f"drill:{round_.id}")
+def _results_card(uow: UnitOfWork, core: Core, round_: Round) -> ResultsCard:
+    drill_post = uow.posts.get(f"drill:{round_.id}")
     if drill_post is not None and drill_post.status == "failed":
         raise SendFailed("the drill itself was never posted", permanent=True)
     if round_.message_ref is None:
         raise NotReady("waiting for the drill post to go out first")
-    drill = (await catalogue_for(uow, core, round_.channel_id)).get(round_.drill_id)
+    drill = catalogue_for(uow, core, round_.channel_id).get(round_.drill_id)
     if drill is None:
         raise SendFailed(f"drill {round_.drill_id} is no longer in the bank", permanent=True)
-    tallies = await uow.answers.tallies(round_.id)
-    voters = await uow.answers.voter_count(round_.id)
+    tallies = uow.answers.tallies(round_.id)
+    voters = uow.answers.voter_count(round_.id)
     return ResultsCard(round_.id, drill, tuple(top_answers(tallies)), len(tallies), voters)
 
 
 async def _record_sent(core: Core, job: PostJob, posted: Posted, now: datetime) -> None:
-    async with core.uow() as uow:
-        await uow.posts.mark_sent(job.id, now, posted.message_ref, posted.thread_ref)
+    def work(uow: UnitOfWork) -> None:
+        uow.posts.mark_sent(job.id, now, posted.message_ref, posted.thread_ref)
         if job.kind == "drill" and job.round_id is not None:
-            await uow.rounds.set_place(job.round_id, posted.message_ref, posted.thread_ref)
-        await uow.commit()
+            uow.rounds.set_place(job.round_id, posted.message_ref, posted.thread_ref)
+        uow.commit()
+
+    await core.db.run(work)
 
 
 async def _record_failure(core: Core, job: PostJob, failure: SendFailed, now: datetime) -> None:
     reason = failure.reason if not failure.admin_hint else f"{failure.reason}. {failure.admin_hint}"
     log.warning("post %s failed (attempt %d): %s", job.claim_key, job.attempts + 1, reason)
     if failure.permanent:
-        async with core.uow() as uow:
-            await uow.posts.mark_failed(job.id, reason)
-            await uow.commit()
+        await core.db.run(partial(_finish, post_id=job.id, status="failed", reason=reason))
         return
     await _retry(core, job, reason, now + backoff(job.attempts + 1, failure.retry_after))
 
 
 async def _skip(core: Core, job: PostJob, reason: str) -> None:
-    async with core.uow() as uow:
-        await uow.posts.mark_skipped(job.id, reason)
-        await uow.commit()
+    await core.db.run(partial(_finish, post_id=job.id, status="skipped", reason=reason))
+
+
+def _finish(uow: UnitOfWork, post_id: int, status: str, reason: str) -> None:
+    uow.posts.mark_finished(post_id, status, reason)
+    uow.commit()
 
 
 async def _retry(core: Core, job: PostJob, reason: str, at: datetime) -> None:
-    async with core.uow() as uow:
-        await uow.posts.mark_retry(job.id, reason, at)
-        await uow.commit()
+    def work(uow: UnitOfWork) -> None:
+        uow.posts.mark_retry(job.id, reason, at)
+        uow.commit()
+
+    await core.db.run(work)
 
 
 def backoff(attempt: int, retry_after: float | None) -> timedelta:

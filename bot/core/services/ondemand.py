@@ -17,25 +17,32 @@ async def request_drill(
     core: Core, actor: Actor, channel: Channel, kind: str | None, request_key: str, now: datetime
 ) -> Reply:
     """Claim an on-demand round for ``actor``; a repeated ``request_key`` returns the same drill."""
-    async with core.uow() as uow:
-        catalogue = await catalogue_for(uow, core, channel.id)
+
+    def work(uow: UnitOfWork) -> Reply:
+        catalogue = catalogue_for(uow, core, channel.id)
         candidates = _candidates(catalogue, channel, kind)
         if not candidates:
-            kinds = ", ".join(catalogue.kinds())
-            return refuse(f"There is no drill kind '{kind}'. Kinds: {kinds}.")
-        member_id = await uow.members.ensure(actor)
-        round_ = await _claim(uow, catalogue, channel, member_id, candidates, request_key, now)
-        await uow.commit()
-    drill = catalogue.drills[round_.drill_id]
-    card = DrillCard(
-        round_.id,
-        "on_demand",
-        drill,
-        round_.closes_at,
-        channel.settings.timezone,
-        actor.display_name,
-    )
-    return Reply(card, private=True)
+            return refuse(
+                f"There is no drill kind '{kind}'. Kinds: {', '.join(catalogue.kinds())}."
+            )
+        member_id = uow.members.ensure(actor)
+        round_ = _claim(
+            uow,
+            catalogue,
+            channel,
+            member_id,
+            candidates,
+            f"ondemand:{channel.id}:{request_key}",
+            now,
+        )
+        uow.commit()
+        drill = catalogue.drills[round_.drill_id]
+        zone = channel.settings.timezone
+        return Reply(
+            DrillCard(round_.id, "on_demand", drill, round_.closes_at, zone, actor.display_name)
+        )
+
+    return await core.db.run(work)
 
 
 def _candidates(catalogue: Catalogue, channel: Channel, kind: str | None) -> list[str]:
@@ -44,22 +51,21 @@ def _candidates(catalogue: Catalogue, channel: Channel, kind: str | None) -> lis
     return [drill_id for ids in rotation(catalogue, channel.settings).values() for drill_id in ids]
 
 
-async def _claim(
+def _claim(
     uow: UnitOfWork,
     catalogue: Catalogue,
     channel: Channel,
     member_id: int,
     candidates: list[str],
-    request_key: str,
+    key: str,
     now: datetime,
 ) -> Round:
-    key = f"ondemand:{channel.id}:{request_key}"
-    existing = await uow.rounds.by_key(key)
+    existing = uow.rounds.by_key(key)
     if existing is not None:
         return existing
-    seen = await uow.rounds.seen_by(channel.id, member_id)
+    seen = uow.rounds.seen_by(channel.id, member_id)
     drill_id = rules.choose_for_member(candidates, seen, salt=f"{channel.id}:{member_id}")
-    round_id = await uow.rounds.claim(
+    uow.rounds.claim(
         key,
         channel_id=channel.id,
         mode="on_demand",
@@ -71,7 +77,7 @@ async def _claim(
         opened_at=now,
         closes_at=now + channel.settings.answer_window,
     )
-    found = await uow.rounds.get(round_id) if round_id else await uow.rounds.by_key(key)
+    found = uow.rounds.by_key(key)
     if found is None:
         raise RuntimeError(f"on-demand round {key} vanished while being claimed")
     return found
@@ -79,6 +85,9 @@ async def _claim(
 
 async def attach_place(core: Core, round_id: int, message_ref: str, thread_ref: str | None) -> None:
     """Remember where the platform showed an on-demand drill, so replies there count as answers."""
-    async with core.uow() as uow:
-        await uow.rounds.set_place(round_id, message_ref, thread_ref)
-        await uow.commit()
+
+    def work(uow: UnitOfWork) -> None:
+        uow.rounds.set_place(round_id, message_ref, thread_ref)
+        uow.commit()
+
+    await core.db.run(work)

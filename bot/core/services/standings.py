@@ -18,18 +18,15 @@ LEADERBOARD_SIZE = 10
 WEEKLY_LATENESS = timedelta(days=1)
 
 
-async def period_standings(
+def period_standings(
     uow: UnitOfWork, channel: Channel, first: date | None, last: date | None, now: datetime
 ) -> list[Standing]:
     """Settled scores plus what open daily rounds in the period have earned so far (no bonus yet)."""
-    totals: dict[int, Standing] = {
-        s.member_id: s for s in await uow.scores.standings(channel.id, first, last)
-    }
-    lo, hi = first or date.min, last or date.max
-    for round_ in await uow.rounds.open_in(channel.id, lo, hi):
+    totals = {s.member_id: s for s in uow.scores.standings(channel.id, first, last)}
+    for round_ in uow.rounds.open_in(channel.id, first or date.min, last or date.max):
         if round_.mode != "daily":
             continue
-        for tally in await uow.answers.tallies(round_.id):
+        for tally in uow.answers.tallies(round_.id):
             before = totals.get(
                 tally.member_id, Standing(tally.member_id, tally.display_name, 0, 0, 0)
             )
@@ -40,14 +37,14 @@ async def period_standings(
                 before.answers + 1,
                 before.votes + tally.votes,
             )
-    return await _with_streaks(uow, channel, list(totals.values()), now)
+    return _with_streaks(uow, channel, list(totals.values()), now)
 
 
-async def _with_streaks(
+def _with_streaks(
     uow: UnitOfWork, channel: Channel, standings: list[Standing], now: datetime
 ) -> list[Standing]:
     today = local_date(now, channel.settings.zone)
-    states = await uow.scores.streaks_of(channel.id, [s.member_id for s in standings])
+    states = uow.scores.streaks_of(channel.id, [s.member_id for s in standings])
     streak = defaultdict(int, {mid: current_as_of(state, today) for mid, state in states.items()})
     return [
         Standing(s.member_id, s.display_name, s.points, s.answers, s.votes, streak[s.member_id])
@@ -56,62 +53,57 @@ async def _with_streaks(
 
 
 async def leaderboard(core: Core, channel: Channel, all_time: bool, now: datetime) -> Reply:
-    async with core.uow() as uow:
+    def work(uow: UnitOfWork) -> Reply:
         if all_time:
-            standings = await period_standings(uow, channel, None, None, now)
+            standings = period_standings(uow, channel, None, None, now)
             return Reply(
                 LeaderboardCard("All-time leaderboard", tuple(rank(standings, LEADERBOARD_SIZE)))
             )
         first, last = current_week(now, channel.settings.zone)
-        standings = await period_standings(uow, channel, first, last, now)
-    title = f"This week's leaderboard ({first:%d %b}–{last:%d %b})"
-    return Reply(LeaderboardCard(title, tuple(rank(standings, LEADERBOARD_SIZE)), first, last))
+        standings = period_standings(uow, channel, first, last, now)
+        title = f"This week's leaderboard ({first:%d %b}–{last:%d %b})"
+        return Reply(LeaderboardCard(title, tuple(rank(standings, LEADERBOARD_SIZE)), first, last))
+
+    return await core.db.run(work)
 
 
-async def weekly_card(
-    uow: UnitOfWork, channel: Channel, monday: date, now: datetime
-) -> LeaderboardCard:
-    sunday = date.fromordinal(monday.toordinal() + 6)
-    standings = await period_standings(uow, channel, monday, sunday, now)
+def weekly_card(uow: UnitOfWork, channel: Channel, monday: date, now: datetime) -> LeaderboardCard:
+    sunday = monday + timedelta(days=6)
+    standings = period_standings(uow, channel, monday, sunday, now)
     title = f"Weekly leaderboard: {monday:%d %b}–{sunday:%d %b}"
     return LeaderboardCard(title, tuple(rank(standings, LEADERBOARD_SIZE)), monday, sunday)
 
 
 async def streak_card(core: Core, actor: Actor, channel: Channel, now: datetime) -> Reply:
-    async with core.uow() as uow:
-        member_id = await uow.members.ensure(actor)
-        state = await uow.scores.streak(channel.id, member_id)
-        first, last = current_week(now, channel.settings.zone)
-        week = await period_standings(uow, channel, first, last, now)
-        await uow.commit()
     today = local_date(now, channel.settings.zone)
-    points = next((s.points for s in week if s.member_id == member_id), 0)
-    card = StreakCard(
-        actor.display_name,
-        current_as_of(state, today),
-        state.longest,
-        freezes_as_of(state, today),
-        points,
-    )
-    return Reply(card)
+
+    def work(uow: UnitOfWork) -> Reply:
+        member_id = uow.members.ensure(actor)
+        state = uow.scores.streak(channel.id, member_id)
+        first, last = current_week(now, channel.settings.zone)
+        week = period_standings(uow, channel, first, last, now)
+        uow.commit()
+        points = next((s.points for s in week if s.member_id == member_id), 0)
+        current, freezes = current_as_of(state, today), freezes_as_of(state, today)
+        return Reply(StreakCard(actor.display_name, current, state.longest, freezes, points))
+
+    return await core.db.run(work)
 
 
 async def queue_weekly_posts(core: Core, now: datetime) -> int:
     """Claim the weekly leaderboard post of every channel whose time has come, once per week."""
-    async with core.uow() as uow:
-        due = await uow.channels.due_weekly(now)
-        for channel in due:
-            assert channel.next_weekly_at is not None
-            monday, _ = previous_week(channel.next_weekly_at, channel.settings.zone)
-            fresh = now - channel.next_weekly_at <= max(core.grace, WEEKLY_LATENESS)
-            if fresh and not channel.settings.paused:
-                await uow.posts.claim(
-                    f"weekly:{channel.id}:{monday.isoformat()}",
-                    now,
-                    channel_id=channel.id,
-                    kind="leaderboard",
-                    week_start=monday,
-                )
-            await uow.channels.set_next_weekly(channel.id, next_weekly_after(channel.settings, now))
-        await uow.commit()
+    return await core.db.run(lambda uow: _queue_weekly(uow, core, now))
+
+
+def _queue_weekly(uow: UnitOfWork, core: Core, now: datetime) -> int:
+    due = uow.channels.due_weekly(now)
+    for channel in due:
+        assert channel.next_weekly_at is not None
+        monday, _ = previous_week(channel.next_weekly_at, channel.settings.zone)
+        fresh = now - channel.next_weekly_at <= max(core.grace, WEEKLY_LATENESS)
+        if fresh and not channel.settings.paused:
+            key = f"weekly:{channel.id}:{monday.isoformat()}"
+            uow.posts.claim(key, now, channel_id=channel.id, kind="leaderboard", week_start=monday)
+        uow.channels.set_next_weekly(channel.id, next_weekly_after(channel.settings, now))
+    uow.commit()
     return len(due)

@@ -35,8 +35,7 @@ async def run_due_work(core: Core, platforms: Mapping[str, Platform], now: datet
 
 
 async def open_due_channels(core: Core, now: datetime) -> int:
-    async with core.uow() as uow:
-        due = await uow.channels.due_posts(now)
+    due = await core.db.run(lambda uow: uow.channels.due_posts(now))
     opened = 0
     for channel in due:
         if await open_due_rounds(core, channel, now) is not None:
@@ -46,11 +45,12 @@ async def open_due_channels(core: Core, now: datetime) -> int:
 
 async def next_wakeup(core: Core) -> datetime | None:
     """The earliest moment anything becomes due: a post time, a round's end, a retry."""
-    async with core.uow() as uow:
-        found = [
-            await uow.channels.earliest_due(),
-            await uow.rounds.earliest_close(),
-            await uow.posts.earliest_pending(),
+    found = await core.db.run(
+        lambda uow: [
+            uow.channels.earliest_due(),
+            uow.rounds.earliest_close(),
+            uow.posts.earliest_pending(),
         ]
+    )
     moments = [moment for moment in found if moment is not None]
     return min(moments) if moments else None

@@ -3,15 +3,44 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy import Connection, bindparam, delete, func, select, update
 
 from bot.core.model import AnswerTally
 from bot.storage.repos.sql import insert_ignoring_conflicts
-from bot.storage.tables import answer_messages, answers, members, votes
+from bot.storage.tables import answer_messages, answers, members, rounds, votes
+
+_GET = select(answers).where(answers.c.id == bindparam("answer_id"))
+_OF_MEMBER = select(answers).where(
+    answers.c.round_id == bindparam("round_id"),
+    answers.c.member_id == bindparam("member_id"),
+    answers.c.late == bindparam("late"),
+)
+_VOTE_TARGET = (
+    select(
+        answers.c.id,
+        answers.c.member_id,
+        answers.c.late,
+        answers.c.withdrawn,
+        rounds.c.mode,
+        rounds.c.status,
+        rounds.c.closes_at,
+        members.c.display_name,
+    )
+    .join(rounds, rounds.c.id == answers.c.round_id)
+    .join(members, members.c.id == answers.c.member_id)
+    .where(answers.c.id == bindparam("answer_id"))
+)
+_LOCK_ANSWER = select(answers.c.id).where(answers.c.id == bindparam("answer_id")).with_for_update()
+_DELETE_VOTE = delete(votes).where(
+    votes.c.answer_id == bindparam("answer_id"), votes.c.voter_id == bindparam("voter_id")
+)
+_VOTE_COUNT = (
+    select(func.count()).select_from(votes).where(votes.c.answer_id == bindparam("answer_id"))
+)
+_NEW_ANSWER = answers.insert().returning(answers.c.id)
 
 
 @dataclass(frozen=True)
@@ -24,39 +53,55 @@ class AnswerRow:
     text: str
 
 
+@dataclass(frozen=True)
+class VoteTarget:
+    """An answer with what the vote rules need: its round's state and its author's name."""
+
+    answer_id: int
+    author_id: int
+    late: bool
+    withdrawn: bool
+    mode: str
+    status: str
+    closes_at: datetime
+    author_name: str
+
+
 def _answer(row: Any) -> AnswerRow:
     return AnswerRow(row.id, row.round_id, row.member_id, row.late, row.withdrawn, row.text)
 
 
 class AnswerRepo:
-    def __init__(self, connection: AsyncConnection) -> None:
+    def __init__(self, connection: Connection) -> None:
         self._c = connection
 
-    async def get(self, answer_id: int) -> AnswerRow | None:
-        row = (await self._c.execute(select(answers).where(answers.c.id == answer_id))).first()
+    def get(self, answer_id: int) -> AnswerRow | None:
+        row = self._c.execute(_GET, {"answer_id": answer_id}).first()
         return _answer(row) if row else None
 
-    async def of_member(self, round_id: int, member_id: int, late: bool) -> AnswerRow | None:
-        query = select(answers).where(
-            answers.c.round_id == round_id, answers.c.member_id == member_id, answers.c.late == late
-        )
-        row = (await self._c.execute(query)).first()
+    def vote_target(self, answer_id: int) -> VoteTarget | None:
+        row = self._c.execute(_VOTE_TARGET, {"answer_id": answer_id}).first()
+        return VoteTarget(*row) if row else None
+
+    def of_member(self, round_id: int, member_id: int, late: bool) -> AnswerRow | None:
+        params = {"round_id": round_id, "member_id": member_id, "late": late}
+        row = self._c.execute(_OF_MEMBER, params).first()
         return _answer(row) if row else None
 
-    async def create(self, round_id: int, member_id: int, late: bool, now: datetime) -> int:
+    def create(self, round_id: int, member_id: int, late: bool, text: str, now: datetime) -> int:
+        """A new answer whose text starts as its first message."""
         values = dict(
             round_id=round_id,
             member_id=member_id,
             late=late,
-            text="",
+            text=text,
             withdrawn=False,
             created_at=now,
             updated_at=now,
         )
-        result = await self._c.execute(answers.insert().values(**values).returning(answers.c.id))
-        return int(result.scalar_one())
+        return int(self._c.execute(_NEW_ANSWER, values).scalar_one())
 
-    async def add_message(
+    def add_message(
         self, answer_id: int, round_id: int, message_ref: str, text: str, now: datetime
     ) -> bool:
         """Store one message of an answer; False if this message was stored before."""
@@ -68,56 +113,51 @@ class AnswerRepo:
             deleted=False,
             posted_at=now,
         )
-        statement = insert_ignoring_conflicts(self._c, answer_messages).values(**values)
-        return (await self._c.execute(statement)).rowcount == 1
+        statement = insert_ignoring_conflicts(self._c, answer_messages)
+        return self._c.execute(statement, values).rowcount == 1
 
-    async def message_answer(self, round_id: int, message_ref: str) -> int | None:
+    def message_answer(self, round_id: int, message_ref: str) -> int | None:
         query = select(answer_messages.c.answer_id).where(
             answer_messages.c.round_id == round_id, answer_messages.c.message_ref == message_ref
         )
-        found = (await self._c.execute(query)).scalar_one_or_none()
+        found = (self._c.execute(query)).scalar_one_or_none()
         return int(found) if found is not None else None
 
-    async def change_message(self, round_id: int, message_ref: str, **values: Any) -> None:
+    def change_message(self, round_id: int, message_ref: str, **values: Any) -> None:
         statement = update(answer_messages).where(
             answer_messages.c.round_id == round_id, answer_messages.c.message_ref == message_ref
         )
-        await self._c.execute(statement.values(**values))
+        self._c.execute(statement.values(**values))
 
-    async def refresh_text(self, answer_id: int, now: datetime, limit: int) -> str:
+    def refresh_text(self, answer_id: int, now: datetime, limit: int) -> str:
         """Rebuild the answer from its live messages, in order; none left means withdrawn."""
         query = (
             select(answer_messages.c.text)
             .where(answer_messages.c.answer_id == answer_id, answer_messages.c.deleted.is_(False))
             .order_by(answer_messages.c.posted_at, answer_messages.c.id)
         )
-        parts = list((await self._c.execute(query)).scalars())
+        parts = list((self._c.execute(query)).scalars())
         text = "\n".join(parts)[:limit]
         statement = update(answers).where(answers.c.id == answer_id)
-        await self._c.execute(statement.values(text=text, withdrawn=not parts, updated_at=now))
+        self._c.execute(statement.values(text=text, withdrawn=not parts, updated_at=now))
         return text
 
-    async def toggle_vote(self, answer_id: int, voter_id: int, now: datetime) -> bool:
+    def toggle_vote(self, answer_id: int, voter_id: int, now: datetime) -> bool:
         """Withdraw the voter's vote if they have one, else cast it; True when a vote now stands."""
-        # Lock the answer row so concurrent clicks on it toggle one after another (PostgreSQL;
-        # SQLite's BEGIN IMMEDIATE already serialises writers).
-        await self._c.execute(
-            select(answers.c.id).where(answers.c.id == answer_id).with_for_update()
-        )
-        removed = await self._c.execute(
-            delete(votes).where(votes.c.answer_id == answer_id, votes.c.voter_id == voter_id)
-        )
-        if removed.rowcount:
+        if self._c.dialect.name == "postgresql":
+            # Lock the answer row so concurrent clicks on it toggle one after another
+            # (SQLite's BEGIN IMMEDIATE already serialises writers).
+            self._c.execute(_LOCK_ANSWER, {"answer_id": answer_id})
+        key = {"answer_id": answer_id, "voter_id": voter_id}
+        if self._c.execute(_DELETE_VOTE, key).rowcount:
             return False
-        values = dict(answer_id=answer_id, voter_id=voter_id, cast_at=now)
-        await self._c.execute(insert_ignoring_conflicts(self._c, votes).values(**values))
+        self._c.execute(insert_ignoring_conflicts(self._c, votes), {**key, "cast_at": now})
         return True
 
-    async def vote_count(self, answer_id: int) -> int:
-        query = select(func.count()).select_from(votes).where(votes.c.answer_id == answer_id)
-        return int((await self._c.execute(query)).scalar_one())
+    def vote_count(self, answer_id: int) -> int:
+        return int(self._c.execute(_VOTE_COUNT, {"answer_id": answer_id}).scalar_one())
 
-    async def tallies(self, round_id: int) -> list[AnswerTally]:
+    def tallies(self, round_id: int) -> list[AnswerTally]:
         """On-time, standing answers of a round with their vote counts."""
         vote_count = select(func.count()).where(votes.c.answer_id == answers.c.id).scalar_subquery()
         first_message = (
@@ -143,13 +183,54 @@ class AnswerRepo:
             AnswerTally(
                 r.id, r.member_id, r.display_name, r.text, int(r.votes), r.created_at, r.ref
             )
-            for r in await self._c.execute(query)
+            for r in self._c.execute(query)
         ]
 
-    async def voter_count(self, round_id: int) -> int:
+    def voter_count(self, round_id: int) -> int:
         query = (
             select(func.count(func.distinct(votes.c.voter_id)))
             .join(answers, answers.c.id == votes.c.answer_id)
             .where(answers.c.round_id == round_id)
         )
-        return int((await self._c.execute(query)).scalar_one())
+        return int((self._c.execute(query)).scalar_one())
+
+    def recent_of_member(self, member_id: int, limit: int) -> list[MemberAnswer]:
+        """The member's standing answers, newest first, with their round and votes."""
+        vote_count = select(func.count()).where(votes.c.answer_id == answers.c.id).scalar_subquery()
+        query = (
+            select(
+                answers.c.id,
+                answers.c.late,
+                answers.c.created_at,
+                rounds.c.id.label("round_id"),
+                rounds.c.channel_id,
+                rounds.c.drill_id,
+                rounds.c.mode,
+                rounds.c.local_date,
+                vote_count.label("votes"),
+            )
+            .join(rounds, rounds.c.id == answers.c.round_id)
+            .where(answers.c.member_id == member_id, answers.c.withdrawn.is_(False))
+            .order_by(answers.c.created_at.desc(), answers.c.id.desc())
+            .limit(limit)
+        )
+        return [
+            MemberAnswer(
+                r.id, r.round_id, r.channel_id, r.drill_id, r.mode, r.local_date, r.late, int(r.votes)
+            )
+            for r in self._c.execute(query)
+        ]
+
+
+@dataclass(frozen=True)
+class MemberAnswer:
+    """One of a member's answers as their own summary shows it."""
+
+    answer_id: int
+    round_id: int
+    channel_id: int
+    drill_id: str
+    mode: str
+    local_date: date
+    late: bool
+    votes: int

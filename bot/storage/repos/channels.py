@@ -5,12 +5,25 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy import Connection, bindparam, func, select, update
 
 from bot.core.model import Actor, Channel, ChannelSettings
 from bot.storage.repos.sql import insert_ignoring_conflicts
 from bot.storage.tables import channels, custom_drills, members
+
+_GET = select(channels).where(channels.c.id == bindparam("channel_id"))
+_ZONE = select(channels.c.timezone).where(channels.c.id == bindparam("channel_id"))
+_MEMBER = select(members.c.id, members.c.display_name).where(
+    members.c.platform == bindparam("platform"),
+    members.c.space_ref == bindparam("space_ref"),
+    members.c.user_ref == bindparam("user_ref"),
+)
+_RENAME = (
+    update(members)
+    .where(members.c.id == bindparam("member_id"))
+    .values(display_name=bindparam("name"))
+)
+_NAME = select(members.c.display_name).where(members.c.id == bindparam("member_id"))
 
 
 def settings_columns(settings: ChannelSettings) -> dict[str, Any]:
@@ -52,23 +65,27 @@ def _channel(row: Any) -> Channel:
 
 
 class ChannelRepo:
-    def __init__(self, connection: AsyncConnection) -> None:
+    def __init__(self, connection: Connection) -> None:
         self._c = connection
 
-    async def get(self, channel_id: int) -> Channel | None:
-        row = (await self._c.execute(select(channels).where(channels.c.id == channel_id))).first()
+    def get(self, channel_id: int) -> Channel | None:
+        row = self._c.execute(_GET, {"channel_id": channel_id}).first()
         return _channel(row) if row else None
 
-    async def find(self, platform: str, space_ref: str, channel_ref: str) -> Channel | None:
+    def timezone(self, channel_id: int) -> str | None:
+        found: str | None = self._c.execute(_ZONE, {"channel_id": channel_id}).scalar_one_or_none()
+        return found
+
+    def find(self, platform: str, space_ref: str, channel_ref: str) -> Channel | None:
         query = select(channels).where(
             channels.c.platform == platform,
             channels.c.space_ref == space_ref,
             channels.c.channel_ref == channel_ref,
         )
-        row = (await self._c.execute(query)).first()
+        row = (self._c.execute(query)).first()
         return _channel(row) if row else None
 
-    async def add(
+    def add(
         self,
         platform: str,
         space_ref: str,
@@ -81,9 +98,9 @@ class ChannelRepo:
             platform=platform, space_ref=space_ref, channel_ref=channel_ref, created_at=now
         )
         statement = insert_ignoring_conflicts(self._c, channels)
-        await self._c.execute(statement.values(**values, **settings_columns(settings)))
+        self._c.execute(statement.values(**values, **settings_columns(settings)))
 
-    async def save(
+    def save(
         self,
         channel_id: int,
         settings: ChannelSettings,
@@ -92,81 +109,97 @@ class ChannelRepo:
     ) -> None:
         values = settings_columns(settings)
         values.update(next_post_at=next_post_at, next_weekly_at=next_weekly_at)
-        await self._c.execute(update(channels).where(channels.c.id == channel_id).values(**values))
+        self._c.execute(update(channels).where(channels.c.id == channel_id).values(**values))
 
-    async def set_next_post(self, channel_id: int, at: datetime | None) -> None:
+    def set_next_post(self, channel_id: int, at: datetime | None) -> None:
         statement = update(channels).where(channels.c.id == channel_id).values(next_post_at=at)
-        await self._c.execute(statement)
+        self._c.execute(statement)
 
-    async def set_next_weekly(self, channel_id: int, at: datetime | None) -> None:
+    def set_next_weekly(self, channel_id: int, at: datetime | None) -> None:
         statement = update(channels).where(channels.c.id == channel_id).values(next_weekly_at=at)
-        await self._c.execute(statement)
+        self._c.execute(statement)
 
-    async def due_posts(self, now: datetime, limit: int = 500) -> list[Channel]:
+    def due_posts(self, now: datetime, limit: int = 500) -> list[Channel]:
         query = (
             select(channels).where(channels.c.next_post_at <= now).order_by(channels.c.next_post_at)
         )
-        return [_channel(row) for row in await self._c.execute(query.limit(limit))]
+        return [_channel(row) for row in self._c.execute(query.limit(limit))]
 
-    async def due_weekly(self, now: datetime, limit: int = 500) -> list[Channel]:
+    def due_weekly(self, now: datetime, limit: int = 500) -> list[Channel]:
         column = channels.c.next_weekly_at
         query = select(channels).where(column <= now).order_by(column).limit(limit)
-        return [_channel(row) for row in await self._c.execute(query)]
+        return [_channel(row) for row in self._c.execute(query)]
 
-    async def all(self) -> list[Channel]:
-        return [
-            _channel(row) for row in await self._c.execute(select(channels).order_by(channels.c.id))
-        ]
+    def all(self) -> list[Channel]:
+        return [_channel(row) for row in self._c.execute(select(channels).order_by(channels.c.id))]
 
-    async def earliest_due(self) -> datetime | None:
+    def earliest_due(self) -> datetime | None:
         query = select(func.min(channels.c.next_post_at), func.min(channels.c.next_weekly_at))
-        row = (await self._c.execute(query)).one()
+        row = (self._c.execute(query)).one()
         found = [value for value in row if value is not None]
         return min(found) if found else None
 
-    async def custom_drills(self, channel_id: int) -> list[str]:
+    def custom_drills(self, channel_id: int) -> list[str]:
         query = select(custom_drills.c.body).where(custom_drills.c.channel_id == channel_id)
-        return list((await self._c.execute(query.order_by(custom_drills.c.id))).scalars())
+        return list((self._c.execute(query.order_by(custom_drills.c.id))).scalars())
 
-    async def save_custom_drill(
-        self, channel_id: int, drill_id: str, body: str, now: datetime
-    ) -> None:
+    def save_custom_drill(self, channel_id: int, drill_id: str, body: str, now: datetime) -> None:
         """Add or replace one of the channel's own drills."""
         key = (custom_drills.c.channel_id == channel_id, custom_drills.c.drill_id == drill_id)
-        changed = await self._c.execute(update(custom_drills).where(*key).values(body=body))
+        changed = self._c.execute(update(custom_drills).where(*key).values(body=body))
         if changed.rowcount == 0:
             values = dict(channel_id=channel_id, drill_id=drill_id, body=body, created_at=now)
-            await self._c.execute(custom_drills.insert().values(**values))
+            self._c.execute(custom_drills.insert().values(**values))
+
+    def in_space(self, platform: str, space_ref: str) -> list[Channel]:
+        """A workspace's drill channels, oldest registration first."""
+        query = (
+            select(channels)
+            .where(channels.c.platform == platform, channels.c.space_ref == space_ref)
+            .order_by(channels.c.id)
+        )
+        return [_channel(row) for row in self._c.execute(query)]
+
+    def space_of(self, platform: str, channel_ref: str) -> str | None:
+        """The space a registered channel belongs to (the first, should two spaces share it)."""
+        query = (
+            select(channels.c.space_ref)
+            .where(channels.c.platform == platform, channels.c.channel_ref == channel_ref)
+            .order_by(channels.c.id)
+            .limit(1)
+        )
+        found = self._c.execute(query).scalar_one_or_none()
+        return str(found) if found is not None else None
+
 
 
 class MemberRepo:
-    def __init__(self, connection: AsyncConnection) -> None:
+    def __init__(self, connection: Connection) -> None:
         self._c = connection
 
-    async def ensure(self, actor: Actor) -> int:
+    def ensure(self, actor: Actor) -> int:
         """The member's id, creating them on first sight and keeping their display name fresh."""
-        key = (
-            members.c.platform == actor.platform,
-            members.c.space_ref == actor.space_ref,
-            members.c.user_ref == actor.user_ref,
-        )
-        row = (
-            await self._c.execute(select(members.c.id, members.c.display_name).where(*key))
-        ).first()
+        key = {"platform": actor.platform, "space_ref": actor.space_ref, "user_ref": actor.user_ref}
+        name = actor.display_name[:100]
+        row = self._c.execute(_MEMBER, key).first()
         if row is None:
-            values = dict(
-                platform=actor.platform,
-                space_ref=actor.space_ref,
-                user_ref=actor.user_ref,
-                display_name=actor.display_name[:100],
+            self._c.execute(
+                insert_ignoring_conflicts(self._c, members), {**key, "display_name": name}
             )
-            await self._c.execute(insert_ignoring_conflicts(self._c, members).values(**values))
-            return int((await self._c.execute(select(members.c.id).where(*key))).scalar_one())
-        if row.display_name != actor.display_name[:100]:
-            rename = update(members).where(members.c.id == row.id)
-            await self._c.execute(rename.values(display_name=actor.display_name[:100]))
+            return int(self._c.execute(_MEMBER, key).one().id)
+        if row.display_name != name:
+            self._c.execute(_RENAME, {"member_id": row.id, "name": name})
         return int(row.id)
 
-    async def name(self, member_id: int) -> str:
-        query = select(members.c.display_name).where(members.c.id == member_id)
-        return str((await self._c.execute(query)).scalar_one())
+    def name(self, member_id: int) -> str:
+        return str(self._c.execute(_NAME, {"member_id": member_id}).scalar_one())
+
+    def find(self, platform: str, space_ref: str, user_ref: str) -> int | None:
+        """The member's id without creating them (read-only use cases)."""
+        query = select(members.c.id).where(
+            members.c.platform == platform,
+            members.c.space_ref == space_ref,
+            members.c.user_ref == user_ref,
+        )
+        found = self._c.execute(query).scalar_one_or_none()
+        return int(found) if found is not None else None

@@ -6,8 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy import Connection, func, or_, select, update
 
 from bot.storage.repos.sql import insert_ignoring_conflicts
 from bot.storage.tables import posts
@@ -43,10 +42,10 @@ def _job(row: Any) -> PostJob:
 
 
 class PostRepo:
-    def __init__(self, connection: AsyncConnection) -> None:
+    def __init__(self, connection: Connection) -> None:
         self._c = connection
 
-    async def claim(self, claim_key: str, now: datetime, **values: Any) -> bool:
+    def claim(self, claim_key: str, now: datetime, **values: Any) -> bool:
         """Queue a post under ``claim_key``; False if it was claimed before (and so never twice)."""
         row = dict(
             claim_key=claim_key,
@@ -56,10 +55,10 @@ class PostRepo:
             created_at=now,
             **values,
         )
-        result = await self._c.execute(insert_ignoring_conflicts(self._c, posts).values(**row))
+        result = self._c.execute(insert_ignoring_conflicts(self._c, posts), row)
         return result.rowcount == 1
 
-    async def due(self, now: datetime, limit: int) -> list[PostJob]:
+    def due(self, now: datetime, limit: int) -> list[PostJob]:
         query = (
             select(posts)
             .where(posts.c.status == "pending", posts.c.next_attempt_at <= now)
@@ -67,9 +66,9 @@ class PostRepo:
             .order_by(posts.c.next_attempt_at, posts.c.id)
             .limit(limit)
         )
-        return [_job(row) for row in await self._c.execute(query)]
+        return [_job(row) for row in self._c.execute(query)]
 
-    async def lease(self, post_id: int, now: datetime, until: datetime) -> bool:
+    def lease(self, post_id: int, now: datetime, until: datetime) -> bool:
         """Take the send for ourselves until ``until``; False if another worker holds it."""
         statement = (
             update(posts)
@@ -77,51 +76,44 @@ class PostRepo:
             .where(or_(posts.c.lease_until.is_(None), posts.c.lease_until <= now))
             .values(lease_until=until, attempts=posts.c.attempts + 1)
         )
-        return (await self._c.execute(statement)).rowcount == 1
+        return (self._c.execute(statement)).rowcount == 1
 
-    async def mark_sent(
+    def mark_sent(
         self, post_id: int, now: datetime, message_ref: str | None, thread_ref: str | None
     ) -> None:
         values = dict(status="sent", sent_at=now, message_ref=message_ref, thread_ref=thread_ref)
         statement = update(posts).where(posts.c.id == post_id).values(lease_until=None, **values)
-        await self._c.execute(statement)
+        self._c.execute(statement)
 
-    async def mark_retry(self, post_id: int, error: str, retry_at: datetime) -> None:
+    def mark_retry(self, post_id: int, error: str, retry_at: datetime) -> None:
         statement = update(posts).where(posts.c.id == post_id)
-        await self._c.execute(
+        self._c.execute(
             statement.values(lease_until=None, last_error=error[:2000], next_attempt_at=retry_at)
         )
 
-    async def mark_failed(self, post_id: int, error: str) -> None:
+    def mark_finished(self, post_id: int, status: str, reason: str) -> None:
+        """End a post that will not be sent: ``failed`` (with the error) or ``skipped``."""
         statement = update(posts).where(posts.c.id == post_id)
-        await self._c.execute(
-            statement.values(status="failed", lease_until=None, last_error=error[:2000])
-        )
+        self._c.execute(statement.values(status=status, lease_until=None, last_error=reason[:2000]))
 
-    async def mark_skipped(self, post_id: int, reason: str) -> None:
-        statement = update(posts).where(posts.c.id == post_id)
-        await self._c.execute(
-            statement.values(status="skipped", lease_until=None, last_error=reason)
-        )
-
-    async def get(self, claim_key: str) -> PostJob | None:
-        row = (await self._c.execute(select(posts).where(posts.c.claim_key == claim_key))).first()
+    def get(self, claim_key: str) -> PostJob | None:
+        row = (self._c.execute(select(posts).where(posts.c.claim_key == claim_key))).first()
         return _job(row) if row else None
 
-    async def unsent(self, limit: int = 50) -> list[PostJob]:
+    def unsent(self, limit: int = 50) -> list[PostJob]:
         query = (
             select(posts)
             .where(posts.c.status.in_(("pending", "failed")))
             .order_by(posts.c.id)
             .limit(limit)
         )
-        return [_job(row) for row in await self._c.execute(query)]
+        return [_job(row) for row in self._c.execute(query)]
 
-    async def earliest_pending(self) -> datetime | None:
+    def earliest_pending(self) -> datetime | None:
         query = select(func.min(posts.c.next_attempt_at)).where(posts.c.status == "pending")
-        value: datetime | None = (await self._c.execute(query)).scalar_one()
+        value: datetime | None = (self._c.execute(query)).scalar_one()
         return value
 
-    async def counts(self) -> dict[str, int]:
+    def counts(self) -> dict[str, int]:
         query = select(posts.c.status, func.count()).group_by(posts.c.status)
-        return {status: int(count) for status, count in await self._c.execute(query)}
+        return {status: int(count) for status, count in self._c.execute(query)}

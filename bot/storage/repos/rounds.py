@@ -6,12 +6,19 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy import Connection, bindparam, func, select, update
 
 from bot.core.model import Round
 from bot.storage.repos.sql import insert_ignoring_conflicts
 from bot.storage.tables import answers, rounds
+
+_GET = select(rounds).where(rounds.c.id == bindparam("round_id"))
+_BY_THREAD = (
+    select(rounds)
+    .where(rounds.c.thread_ref == bindparam("thread_ref"))
+    .order_by(rounds.c.id.desc())
+    .limit(1)
+)
 
 
 def _round(row: Any) -> Round:
@@ -31,81 +38,80 @@ def _round(row: Any) -> Round:
 
 
 class RoundRepo:
-    def __init__(self, connection: AsyncConnection) -> None:
+    def __init__(self, connection: Connection) -> None:
         self._c = connection
 
-    async def claim(self, claim_key: str, **values: Any) -> int | None:
+    def claim(self, claim_key: str, **values: Any) -> int | None:
         """Insert the round unless ``claim_key`` is taken; the new id, or None if someone has it."""
-        statement = insert_ignoring_conflicts(self._c, rounds).values(claim_key=claim_key, **values)
-        result = await self._c.execute(statement.returning(rounds.c.id))
+        statement = insert_ignoring_conflicts(self._c, rounds).returning(rounds.c.id)
+        result = self._c.execute(statement, {"claim_key": claim_key, **values})
         found = result.scalar_one_or_none()
         return int(found) if found is not None else None
 
-    async def get(self, round_id: int) -> Round | None:
-        row = (await self._c.execute(select(rounds).where(rounds.c.id == round_id))).first()
+    def get(self, round_id: int) -> Round | None:
+        row = self._c.execute(_GET, {"round_id": round_id}).first()
         return _round(row) if row else None
 
-    async def by_thread(self, thread_ref: str) -> Round | None:
-        query = select(rounds).where(rounds.c.thread_ref == thread_ref).order_by(rounds.c.id.desc())
-        row = (await self._c.execute(query.limit(1))).first()
+    def by_thread(self, thread_ref: str) -> Round | None:
+        row = self._c.execute(_BY_THREAD, {"thread_ref": thread_ref}).first()
         return _round(row) if row else None
 
-    async def daily_on(self, channel_id: int, day: date) -> Round | None:
+    def daily_on(self, channel_id: int, day: date) -> Round | None:
         query = select(rounds).where(
             rounds.c.channel_id == channel_id, rounds.c.mode == "daily", rounds.c.local_date == day
         )
-        row = (await self._c.execute(query)).first()
+        row = (self._c.execute(query)).first()
         return _round(row) if row else None
 
-    async def set_place(self, round_id: int, message_ref: str, thread_ref: str | None) -> None:
+    def set_place(self, round_id: int, message_ref: str, thread_ref: str | None) -> None:
         statement = update(rounds).where(rounds.c.id == round_id)
-        await self._c.execute(statement.values(message_ref=message_ref, thread_ref=thread_ref))
+        self._c.execute(statement.values(message_ref=message_ref, thread_ref=thread_ref))
 
-    async def due_to_close(self, now: datetime, limit: int = 500) -> list[Round]:
+    def due_to_close(self, now: datetime, limit: int = 500) -> list[Round]:
         query = (
             select(rounds)
             .where(rounds.c.status == "open", rounds.c.closes_at <= now)
             .order_by(rounds.c.closes_at, rounds.c.id)
             .limit(limit)
         )
-        return [_round(row) for row in await self._c.execute(query)]
+        return [_round(row) for row in self._c.execute(query)]
 
-    async def close(self, round_id: int, now: datetime) -> bool:
+    def close(self, round_id: int, now: datetime) -> bool:
         """Mark the round closed; False when another worker closed it first."""
         statement = (
             update(rounds)
             .where(rounds.c.id == round_id, rounds.c.status == "open")
             .values(status="closed", closed_at=now)
         )
-        return (await self._c.execute(statement)).rowcount == 1
+        return (self._c.execute(statement)).rowcount == 1
 
-    async def open_in(self, channel_id: int, first: date, last: date) -> list[Round]:
+    def open_in(self, channel_id: int, first: date, last: date) -> list[Round]:
         query = select(rounds).where(
             rounds.c.channel_id == channel_id,
             rounds.c.status == "open",
             rounds.c.local_date.between(first, last),
         )
-        return [_round(row) for row in await self._c.execute(query)]
+        return [_round(row) for row in self._c.execute(query)]
 
-    async def kind_counts(self, channel_id: int) -> dict[str, int]:
+    def kind_counts(self, channel_id: int) -> dict[str, int]:
         query = (
             select(rounds.c.drill_kind, func.count())
             .where(rounds.c.channel_id == channel_id, rounds.c.mode == "daily")
             .where(rounds.c.status != "skipped")
             .group_by(rounds.c.drill_kind)
         )
-        return {kind: int(count) for kind, count in await self._c.execute(query)}
+        return {kind: int(count) for kind, count in self._c.execute(query)}
 
-    async def drill_uses(self, channel_id: int, drill_ids: Sequence[str]) -> dict[str, int]:
+    def drill_uses(self, channel_id: int, drill_ids: Sequence[str]) -> dict[str, int]:
         query = (
             select(rounds.c.drill_id, func.count())
             .where(rounds.c.channel_id == channel_id, rounds.c.mode == "daily")
             .where(rounds.c.status != "skipped", rounds.c.drill_id.in_(drill_ids))
             .group_by(rounds.c.drill_id)
         )
-        return {drill_id: int(count) for drill_id, count in await self._c.execute(query)}
+        return {drill_id: int(count) for drill_id, count in self._c.execute(query)}
 
-    async def seen_by(self, channel_id: int, member_id: int) -> dict[str, int]:
+    def seen_by(self, channel_id: int, member_id: int) -> dict[str, int]:
         """Drills the member asked for or answered here, mapped to the latest round id."""
         asked = select(rounds.c.drill_id, rounds.c.id).where(
             rounds.c.channel_id == channel_id, rounds.c.requested_by == member_id
@@ -117,19 +123,19 @@ class RoundRepo:
         )
         seen: dict[str, int] = {}
         for query in (asked, answered):
-            for drill_id, round_id in await self._c.execute(query):
+            for drill_id, round_id in self._c.execute(query):
                 seen[drill_id] = max(seen.get(drill_id, 0), int(round_id))
         return seen
 
-    async def count_open(self) -> int:
+    def count_open(self) -> int:
         query = select(func.count()).select_from(rounds).where(rounds.c.status == "open")
-        return int((await self._c.execute(query)).scalar_one())
+        return int((self._c.execute(query)).scalar_one())
 
-    async def by_key(self, claim_key: str) -> Round | None:
-        row = (await self._c.execute(select(rounds).where(rounds.c.claim_key == claim_key))).first()
+    def by_key(self, claim_key: str) -> Round | None:
+        row = (self._c.execute(select(rounds).where(rounds.c.claim_key == claim_key))).first()
         return _round(row) if row else None
 
-    async def earliest_close(self) -> datetime | None:
+    def earliest_close(self) -> datetime | None:
         query = select(func.min(rounds.c.closes_at)).where(rounds.c.status == "open")
-        value: datetime | None = (await self._c.execute(query)).scalar_one()
+        value: datetime | None = (self._c.execute(query)).scalar_one()
         return value

@@ -5,21 +5,25 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import func, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy import Connection, bindparam, func, select
 
 from bot.core.model import Standing
 from bot.core.scoring import RoundScore
 from bot.core.streaks import StreakState
-from bot.storage.repos.sql import insert_ignoring_conflicts
+from bot.storage.repos.sql import insert_ignoring_conflicts, upsert
 from bot.storage.tables import members, round_scores, streaks
+
+_STREAK = select(streaks).where(
+    streaks.c.channel_id == bindparam("channel_id"), streaks.c.member_id == bindparam("member_id")
+)
+_STREAK_COLUMNS = ("current", "longest", "freezes", "last_day")
 
 
 class ScoreRepo:
-    def __init__(self, connection: AsyncConnection) -> None:
+    def __init__(self, connection: Connection) -> None:
         self._c = connection
 
-    async def settle(
+    def settle(
         self, round_id: int, channel_id: int, day: date, scores: Sequence[RoundScore]
     ) -> None:
         """Write a round's final scores; a round settled twice keeps its first scores."""
@@ -38,44 +42,36 @@ class ScoreRepo:
             )
             for s in scores
         ]
-        await self._c.execute(insert_ignoring_conflicts(self._c, round_scores), rows)
+        self._c.execute(insert_ignoring_conflicts(self._c, round_scores), rows)
 
-    async def streak(self, channel_id: int, member_id: int) -> StreakState:
-        query = select(streaks).where(
-            streaks.c.channel_id == channel_id, streaks.c.member_id == member_id
-        )
-        row = (await self._c.execute(query)).first()
+    def streak(self, channel_id: int, member_id: int) -> StreakState:
+        row = self._c.execute(_STREAK, {"channel_id": channel_id, "member_id": member_id}).first()
         if row is None:
             return StreakState()
         return StreakState(row.current, row.longest, row.freezes, row.last_day)
 
-    async def save_streak(self, channel_id: int, member_id: int, state: StreakState) -> None:
+    def save_streak(self, channel_id: int, member_id: int, state: StreakState) -> None:
+        statement = upsert(self._c, streaks, ("channel_id", "member_id"), _STREAK_COLUMNS)
         values = dict(
+            channel_id=channel_id,
+            member_id=member_id,
             current=state.current,
             longest=state.longest,
             freezes=state.freezes,
             last_day=state.last_day,
         )
-        key = (streaks.c.channel_id == channel_id, streaks.c.member_id == member_id)
-        changed = await self._c.execute(update(streaks).where(*key).values(**values))
-        if changed.rowcount == 0:
-            statement = insert_ignoring_conflicts(self._c, streaks)
-            await self._c.execute(
-                statement.values(channel_id=channel_id, member_id=member_id, **values)
-            )
+        self._c.execute(statement, values)
 
-    async def streaks_of(
-        self, channel_id: int, member_ids: Sequence[int]
-    ) -> dict[int, StreakState]:
+    def streaks_of(self, channel_id: int, member_ids: Sequence[int]) -> dict[int, StreakState]:
         query = select(streaks).where(
             streaks.c.channel_id == channel_id, streaks.c.member_id.in_(member_ids)
         )
         return {
             row.member_id: StreakState(row.current, row.longest, row.freezes, row.last_day)
-            for row in await self._c.execute(query)
+            for row in self._c.execute(query)
         }
 
-    async def standings(
+    def standings(
         self, channel_id: int, first: date | None = None, last: date | None = None
     ) -> list[Standing]:
         """Settled totals per member for the dates given (all time when none)."""
@@ -95,5 +91,5 @@ class ScoreRepo:
             query = query.where(round_scores.c.local_date.between(first, last))
         return [
             Standing(r.member_id, r.display_name, int(r.points), int(r.answers), int(r.votes))
-            for r in await self._c.execute(query)
+            for r in self._c.execute(query)
         ]

@@ -30,8 +30,7 @@ async def register(core: Core, now: datetime, channel: str = CHANNEL) -> Channel
 
 
 async def reload(core: Core, channel: str = CHANNEL) -> Channel:
-    async with core.uow() as uow:
-        found = await uow.channels.find(PLATFORM, SPACE, channel)
+    found = await core.db.run(lambda uow: uow.channels.find(PLATFORM, SPACE, channel))
     assert found is not None
     return found
 

@@ -16,8 +16,7 @@ async def opened(core, platform, monday_morning):  # type: ignore[no-untyped-def
 
 
 async def tallies(core, round_id: int = 1):  # type: ignore[no-untyped-def]
-    async with core.uow() as uow:
-        return await uow.answers.tallies(round_id)
+    return await core.db.run(lambda uow: uow.answers.tallies(round_id))
 
 
 async def test_several_messages_join_into_one_answer(core, platform, monday_morning):
@@ -50,9 +49,9 @@ async def test_late_answers_are_kept_marked_and_score_nothing(core, platform, mo
     )
     assert receipt is not None and receipt.late
     assert await tallies(core) == []
-    async with core.uow() as uow:
-        stored = await uow.answers.get(receipt.answer_id)
-        standings = await uow.scores.standings(1)
+    stored, standings = await core.db.run(
+        lambda uow: (uow.answers.get(receipt.answer_id), uow.scores.standings(1))
+    )
     assert stored is not None and stored.late and stored.text == "after the bell"
     assert standings == []
 
@@ -84,6 +83,5 @@ async def test_first_answer_of_a_day_extends_the_streak_once(core, platform, mon
     thread, at = await opened(core, platform, monday_morning)
     await answer(core, member("bob"), thread, "m1", "one", at)
     await answer(core, member("bob"), thread, "m2", "two", at)
-    async with core.uow() as uow:
-        state = await uow.scores.streak(1, await uow.members.ensure(member("bob")))
+    state = await core.db.run(lambda uow: uow.scores.streak(1, uow.members.ensure(member("bob"))))
     assert (state.current, state.longest, state.last_day.isoformat()) == (1, 1, "2026-11-23")  # type: ignore[union-attr]

@@ -10,10 +10,9 @@ from bot.core.ports import SendFailed
 from bot.core.services import admin, rounds
 from bot.core.services.context import Core
 from bot.core.services.sweep import next_wakeup
-from bot.storage.engine import create_engine
+from bot.storage.engine import open_database
 from bot.storage.tables import posts
 from bot.storage.tables import rounds as rounds_table
-from bot.storage.uow import UnitOfWorkFactory
 from tests.core.services.helpers import answer, drill_threads, member, register, reload, tick
 from tests.recording_platform import RecordingPlatform
 
@@ -21,9 +20,8 @@ POST = timedelta(hours=1)  # default post time 09:00 UTC is an hour after monday
 
 
 async def count(core: Core, table, *where) -> int:  # type: ignore[no-untyped-def]
-    async with core.uow() as uow:
-        query = select(func.count()).select_from(table).where(*where)
-        return int((await uow._require().execute(query)).scalar_one())
+    query = select(func.count()).select_from(table).where(*where)
+    return await core.db.run(lambda uow: int(uow.connection.execute(query).scalar_one()))
 
 
 async def test_round_opens_at_post_time_and_posts_once(core, platform, monday_morning):
@@ -37,12 +35,12 @@ async def test_round_opens_at_post_time_and_posts_once(core, platform, monday_mo
     assert await count(core, rounds_table, rounds_table.c.mode == "daily") == 1
 
 
-async def test_two_schedulers_claim_one_round(engine, bank, monday_morning, database_url):
-    """Two workers in separate transactions (on SQLite, separate engines, as two processes would be)."""
+async def test_two_schedulers_claim_one_round(database, bank, monday_morning, database_url):
+    """Two workers racing (on SQLite a second database object, as a second process would have)."""
     sqlite = database_url.startswith("sqlite")
-    second_engine = create_engine(database_url) if sqlite else engine
-    first = Core(uow=UnitOfWorkFactory(engine), bank=bank)
-    second = Core(uow=UnitOfWorkFactory(second_engine), bank=bank)
+    second_db = open_database(database_url) if sqlite else database
+    first = Core(db=database, bank=bank)
+    second = Core(db=second_db, bank=bank)
     await register(first, monday_morning)
     platform_a, platform_b = RecordingPlatform(), RecordingPlatform()
     at = monday_morning + POST
@@ -50,7 +48,7 @@ async def test_two_schedulers_claim_one_round(engine, bank, monday_morning, data
         await asyncio.gather(tick(first, platform_a, at), tick(second, platform_b, at))
     finally:
         if sqlite:
-            await second_engine.dispose()
+            await second_db.dispose()
     assert len(platform_a.of_type(DrillCard)) + len(platform_b.of_type(DrillCard)) == 1
     assert await count(first, rounds_table) == 1
 
@@ -75,12 +73,13 @@ async def test_crash_while_sending_waits_for_the_lease_then_sends_once(
     channel = await register(core, monday_morning)
     at = monday_morning + POST
     await rounds.open_due_rounds(core, channel, at)
-    async with core.uow() as uow:
-        job = (await uow.posts.due(at, 10))[0]
-        assert await uow.posts.lease(
-            job.id, at, at + core.send_lease
-        )  # leased, then the process dies
-        await uow.commit()
+
+    def lease_then_die(uow):  # type: ignore[no-untyped-def]
+        job = uow.posts.due(at, 10)[0]
+        assert uow.posts.lease(job.id, at, at + core.send_lease)
+        uow.commit()  # leased, then the process dies before sending
+
+    await core.db.run(lease_then_die)
     await tick(core, platform, at + timedelta(seconds=30))
     assert platform.deliveries == []
     await tick(core, platform, at + core.send_lease + timedelta(seconds=1))
@@ -94,12 +93,10 @@ async def test_failed_send_keeps_the_claim_and_retries_without_duplicating(
     platform.fail_next(SendFailed("HTTP 500"), SendFailed("rate limited", retry_after=90))
     at = monday_morning + POST
     await tick(core, platform, at)
-    async with core.uow() as uow:
-        job = await uow.posts.get("drill:1")
+    job = await core.db.run(lambda uow: uow.posts.get("drill:1"))
     assert job is not None and job.status == "pending" and job.last_error == "HTTP 500"
     await tick(core, platform, at + timedelta(seconds=16))  # first backoff is 15 s
-    async with core.uow() as uow:
-        job = await uow.posts.get("drill:1")
+    job = await core.db.run(lambda uow: uow.posts.get("drill:1"))
     assert job is not None and job.next_attempt_at >= at + timedelta(seconds=16 + 90)
     await tick(core, platform, at + timedelta(minutes=3))
     await tick(core, platform, at + timedelta(minutes=4))
@@ -113,8 +110,7 @@ async def test_permanent_failure_is_recorded_with_the_admin_hint(core, platform,
         SendFailed("missing access", permanent=True, admin_hint="Grant Send Messages.")
     )
     await tick(core, platform, monday_morning + POST)
-    async with core.uow() as uow:
-        job = await uow.posts.get("drill:1")
+    job = await core.db.run(lambda uow: uow.posts.get("drill:1"))
     assert job is not None and job.status == "failed"
     assert job.last_error == "missing access. Grant Send Messages."
 

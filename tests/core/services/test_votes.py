@@ -22,8 +22,7 @@ async def with_answer(core, platform, monday_morning):  # type: ignore[no-untype
 
 
 async def votes_on(core, answer_id: int) -> int:  # type: ignore[no-untyped-def]
-    async with core.uow() as uow:
-        return await uow.answers.vote_count(answer_id)
+    return await core.db.run(lambda uow: uow.answers.vote_count(answer_id))
 
 
 async def test_voting_again_withdraws_the_vote(core, platform, monday_morning):

@@ -1,0 +1,113 @@
+"""Answers and votes recorded per second through the core, beside the raw driver's insert+commit rate.
+
+Usage: python -m bench.events [--events 4000] [--postgres URL]
+Targets (issue 2): >= 2,000 events/s on SQLite and >= 30 % of the raw aiosqlite rate.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import aiosqlite
+import asyncpg
+
+from bench.common import START, fresh_core, member, register
+from bench.pg import scratch_schema
+from bot.core.model import Place
+from bot.core.services import answers, votes
+from bot.core.services.sweep import run_due_work
+from tests.recording_platform import RecordingPlatform
+
+
+async def raw_sqlite_rate(path: Path, seconds: float = 2.0) -> float:
+    async with aiosqlite.connect(path) as db:
+        for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "busy_timeout=5000"):
+            await db.execute(f"PRAGMA {pragma}")
+        await db.execute("CREATE TABLE raw (id INTEGER PRIMARY KEY, a INTEGER, b TEXT)")
+        return await _loop(lambda n: _sqlite_insert(db, n), seconds)
+
+
+async def _sqlite_insert(db: aiosqlite.Connection, n: int) -> None:
+    await db.execute("INSERT INTO raw (a, b) VALUES (?, ?)", (n, "x" * 40))
+    await db.commit()
+
+
+async def raw_postgres_rate(url: str, seconds: float = 2.0) -> float:
+    connection = await asyncpg.connect(url.replace("+asyncpg", ""))
+    try:
+        await connection.execute("CREATE TEMP TABLE raw (id serial PRIMARY KEY, a int, b text)")
+        return await _loop(
+            lambda n: connection.execute("INSERT INTO raw (a, b) VALUES ($1, $2)", n, "x" * 40),
+            seconds,
+        )
+    finally:
+        await connection.close()
+
+
+async def _loop(step, seconds: float) -> float:  # type: ignore[no-untyped-def]
+    count, began = 0, time.perf_counter()
+    while time.perf_counter() - began < seconds:
+        await step(count)
+        count += 1
+    return count / (time.perf_counter() - began)
+
+
+async def core_rate(url: str, events: int, **options: object) -> float:
+    core = await fresh_core(url, **options)
+    try:
+        await register(core)
+        at = START + timedelta(hours=1)
+        platform = RecordingPlatform(name="bench")
+        await run_due_work(core, {"bench": platform}, at)
+        thread = "thread-1"
+        half = events // 2
+        began = time.perf_counter()
+        for n in range(half):
+            await answers.receive_message(
+                core,
+                member(n),
+                Place("bench", "space", "channel", thread),
+                f"m{n}",
+                f"answer {n}",
+                at,
+            )
+        for n in range(half):
+            await votes.toggle_vote(core, member(n + 1), (n % half) + 1, at)
+        return events / (time.perf_counter() - began)
+    finally:
+        await core.db.dispose()
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--events", type=int, default=4000)
+    parser.add_argument(
+        "--postgres", help="also measure on this PostgreSQL URL (a scratch database)"
+    )
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        raw = await raw_sqlite_rate(Path(folder) / "raw.db")
+        core = await core_rate(f"sqlite:///{folder}/core.db", args.events)
+    print(
+        f"sqlite   raw insert+commit: {raw:8.0f}/s   core answers+votes: {core:8.0f}/s   ratio {core / raw:.0%}"
+    )
+    if args.postgres:
+        raw_pg = await raw_postgres_rate(args.postgres)
+        core_pg = await _postgres_core(args.postgres, args.events)
+        print(
+            f"postgres raw insert+commit: {raw_pg:8.0f}/s   core answers+votes: {core_pg:8.0f}/s   ratio {core_pg / raw_pg:.0%}"
+        )
+
+
+async def _postgres_core(url: str, events: int) -> float:
+    async with scratch_schema(url) as options:
+        return await core_rate(url, events, **options)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

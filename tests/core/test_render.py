@@ -1,0 +1,256 @@
+"""Plain-text cards: the key facts are there, and member text never pings a whole channel."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, time, timedelta
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.core import cards
+from bot.core.model import AnswerTally, ChannelSettings, Standing
+from bot.core.render import days_text, kind_label, plural, render_text
+from drills import Drill
+
+RAW_MENTION = re.compile(r"@(everyone|here|channel)", re.IGNORECASE)
+SLACK_BROADCAST = re.compile(r"<!(everyone|here|channel)", re.IGNORECASE)
+T0 = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
+
+DRILL = Drill(
+    id="ld-invoice-queue",
+    kind="live-debugging",
+    title="The invoice queue that will not drain",
+    difficulty=2,
+    tags=("messaging", "observability"),
+    prompt="The invoice worker queue has grown from 200 to 48,000 messages in forty minutes.",
+    rubric=(
+        "Checks consumer throughput before producers",
+        "Looks for a slow downstream call",
+        "Separates mitigation from the root-cause fix",
+    ),
+    follow_ups=("What alert would have caught this earlier?", "300 invoices went out twice?"),
+)
+
+
+def tally(answer_id: int, name: str, text: str, votes: int) -> AnswerTally:
+    return AnswerTally(
+        answer_id=answer_id,
+        member_id=answer_id,
+        display_name=name,
+        text=text,
+        votes=votes,
+        created_at=T0 + timedelta(minutes=answer_id),
+    )
+
+
+# --- each card ----------------------------------------------------------------------------------
+
+
+def test_daily_drill_card() -> None:
+    card = cards.DrillCard(
+        round_id=1,
+        mode="daily",
+        drill=DRILL,
+        closes_at=datetime(2026, 3, 11, 8, 0, tzinfo=UTC),
+        timezone="Europe/Berlin",
+    )
+    text = render_text(card)
+    assert text.startswith("**The invoice queue that will not drain**\n")
+    assert "Live debugging · difficulty 2/3 · messaging, observability" in text
+    assert DRILL.prompt in text
+    # Closing time in the channel's zone: 08:00 UTC is 09:00 in Berlin in March.
+    assert "before Wed 11 Mar 09:00 (Europe/Berlin)" in text
+    assert "vote" in text
+    assert "(for " not in text
+    for point in DRILL.rubric:
+        assert point not in text  # the rubric is only revealed with the results
+
+
+def test_on_demand_drill_card_names_the_member() -> None:
+    card = cards.DrillCard(
+        round_id=2,
+        mode="on_demand",
+        drill=DRILL,
+        closes_at=datetime(2026, 3, 10, 23, 30, tzinfo=UTC),
+        timezone="Pacific/Tongatapu",
+        requested_by="Dana",
+    )
+    text = render_text(card)
+    assert "**The invoice queue that will not drain** (for Dana)" in text
+    assert "before Wed 11 Mar 12:30 (Pacific/Tongatapu)" in text
+    assert "once you answer" in text
+
+
+def test_results_card() -> None:
+    card = cards.ResultsCard(
+        round_id=3,
+        drill=DRILL,
+        top=(
+            tally(1, "Ana", "Check the consumers first.\nThen the DB.", 3),
+            tally(2, "Bo", "Scale out.", 1),
+        ),
+        answers=4,
+        voters=1,
+    )
+    text = render_text(card)
+    lines = text.splitlines()
+    assert lines[0] == "**Results: The invoice queue that will not drain**"
+    assert lines[1] == "4 answers, 1 voter."
+    assert "1. Ana (3 votes): Check the consumers first. Then the DB." in lines
+    assert "2. Bo (1 vote): Scale out." in lines
+    for point in DRILL.rubric:
+        assert f"- {point}" in lines
+    for question in DRILL.follow_ups:
+        assert f"- {question}" in lines
+
+
+def test_results_card_without_answers() -> None:
+    text = render_text(cards.ResultsCard(round_id=3, drill=DRILL, top=(), answers=0, voters=0))
+    assert "No answers this time" in text
+    assert "Top answers" not in text
+    assert f"- {DRILL.rubric[0]}" in text
+
+
+def test_results_preview_is_clipped() -> None:
+    long_answer = "word " * 200
+    card = cards.ResultsCard(
+        round_id=3, drill=DRILL, top=(tally(1, "Ana", long_answer, 2),), answers=1, voters=1
+    )
+    line = next(line for line in render_text(card).splitlines() if line.startswith("1. "))
+    preview = line.split(": ", 1)[1]
+    assert len(preview) == 280
+    assert preview.endswith("…")
+    assert preview[:-1] == ("word " * 56)[:279]
+
+
+def test_leaderboard_card() -> None:
+    card = cards.LeaderboardCard(
+        title="This week",
+        standings=(Standing(1, "Ana", 12, 3, 3, streak=5), Standing(2, "Bo", 1, 1, 0, streak=1)),
+    )
+    assert render_text(card).splitlines() == [
+        "**This week**",
+        "1. Ana: 12 points · 3 answers · 3 votes · streak 5",
+        "2. Bo: 1 point · 1 answer · 0 votes · streak 1",
+    ]
+
+
+def test_empty_leaderboard() -> None:
+    text = render_text(cards.LeaderboardCard(title="All time", standings=()))
+    assert text.startswith("**All time**\n")
+    assert "No points yet" in text
+
+
+def test_streak_card() -> None:
+    card = cards.StreakCard(display_name="Ana", current=1, longest=9, freezes=2, points_this_week=7)
+    assert render_text(card) == (
+        "Ana: streak 1 day (longest 9), 2 freezes held, 7 points this week."
+    )
+
+
+def test_settings_card() -> None:
+    s = ChannelSettings(
+        post_time=time(9, 0),
+        timezone="Europe/Berlin",
+        days=frozenset({0, 2, 4}),
+        kinds=("live-debugging", "design-warmup"),
+        answer_window=timedelta(hours=1, minutes=30),
+        weekly_day=6,
+        weekly_time=time(18, 0),
+    )
+    card = cards.SettingsCard(
+        settings=s,
+        next_post_at=datetime(2026, 3, 11, 8, 0, tzinfo=UTC),
+        next_weekly_at=None,
+        drills_in_rotation=32,
+    )
+    assert render_text(card).splitlines() == [
+        "Post time: 09:00 Europe/Berlin, on mon,wed,fri",
+        "Kinds: live-debugging, design-warmup (32 drills)",
+        "Answer window: 1h30m",
+        "Weekly leaderboard: sun 18:00",
+        "Paused: no",
+        "Next drill: Wed 11 Mar 09:00",
+    ]
+
+
+def test_paused_settings_card_has_no_next_drill() -> None:
+    s = ChannelSettings(paused=True)
+    card = cards.SettingsCard(
+        settings=s, next_post_at=T0, next_weekly_at=None, drills_in_rotation=96
+    )
+    text = render_text(card)
+    assert "Paused: yes" in text
+    assert "Kinds: all (96 drills)" in text
+    assert "Answer window: 24h" in text
+    assert "on every day" in text
+    assert "Next drill" not in text
+
+
+def test_notice_and_vote_receipt() -> None:
+    assert render_text(cards.Notice("Saved.")) == "Saved."
+    receipt = cards.VoteReceipt(text="Vote counted.", answer_id=1, votes=2, voted=True)
+    assert render_text(receipt) == "Vote counted."
+
+
+def test_helpers() -> None:
+    assert kind_label("design-warmup") == "Design warm-up"
+    assert kind_label("custom-thing") == "Custom thing"
+    assert plural(1, "vote") == "1 vote"
+    assert plural(0, "vote") == "0 votes"
+    assert days_text(frozenset({4, 0})) == "mon,fri"
+    assert days_text(frozenset(range(7))) == "every day"
+
+
+# --- mass mentions in member text ---------------------------------------------------------------
+
+MENTIONS = [
+    "@everyone",
+    "@EVERYONE",
+    "@here",
+    "@Here",
+    "@channel",
+    "<!here>",
+    "<!channel|channel>",
+    "<!everyone>",
+]
+hostile = st.lists(
+    st.one_of(st.sampled_from(MENTIONS), st.sampled_from(["hi", "Ana", "ping", "", "!", "\n"])),
+    min_size=1,
+    max_size=5,
+).map(" ".join)
+
+
+def assert_no_mass_mention(text: str) -> None:
+    assert RAW_MENTION.search(text) is None, text
+    assert SLACK_BROADCAST.search(text) is None, text
+
+
+def member_cards(name: str, body: str) -> list[cards.Card]:
+    return [
+        cards.DrillCard(1, "on_demand", DRILL, T0, "UTC", requested_by=name),
+        cards.ResultsCard(3, DRILL, (tally(1, name, body, 2), tally(2, body, name, 1)), 2, 2),
+        cards.LeaderboardCard("Week", (Standing(1, name, 3, 1, 1), Standing(2, body, 1, 1, 0))),
+        cards.StreakCard(name, 3, 4, 1, 9),
+    ]
+
+
+def test_render_defangs_the_obvious_cases() -> None:
+    for card in member_cards("@everyone", "hey @here and <!channel> and <!everyone>"):
+        text = render_text(card)
+        assert "@everyone" not in text
+        assert_no_mass_mention(text)
+
+
+@settings(max_examples=150, deadline=None)
+@given(hostile, hostile)
+def test_render_never_echoes_a_mass_mention(name: str, body: str) -> None:
+    for card in member_cards(name, body):
+        assert_no_mass_mention(render_text(card))
+
+
+def test_member_text_survives_apart_from_the_mention() -> None:
+    card = cards.ResultsCard(3, DRILL, (tally(1, "@here Ana", "Use a DLQ @everyone", 1),), 1, 1)
+    text = render_text(card).replace("\u200b", "")
+    assert "1. @here Ana (1 vote): Use a DLQ @everyone" in text
