@@ -1,8 +1,10 @@
-"""APScheduler wiring: a cron trigger per channel (in its own time zone) wakes one worker.
+"""APScheduler wiring: cron triggers in each channel's time zone wake one worker.
 
 The triggers only decide *when* to look; what is due is decided by the core from the database,
 so a trigger that fires twice (APScheduler fires twice in a fall-back hour), late, or in two
-processes changes nothing: the claims make every post exactly-once.
+processes changes nothing: the claims make every post exactly-once. For the same reason channels
+with the same schedule (zone, time, days) share one cron job, so memory grows with the number of
+distinct schedules rather than with the number of channels.
 """
 
 from __future__ import annotations
@@ -24,6 +26,16 @@ from bot.core.services.sweep import run_due_work
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
+
+
+def daily_key(channel: Channel) -> str:
+    s = channel.settings
+    return f"daily:{s.timezone}:{s.post_time:%H:%M}:{''.join(map(str, sorted(s.days)))}"
+
+
+def weekly_key(channel: Channel) -> str:
+    s = channel.settings
+    return f"weekly:{s.timezone}:{s.weekly_time:%H:%M}:{s.weekly_day}"
 
 
 def daily_trigger(channel: Channel) -> CronTrigger:
@@ -60,6 +72,8 @@ class DrillScheduler:
         )
         self.sweep_seconds = sweep_seconds
         self._wake = asyncio.Event()
+        self._jobs_of: dict[int, tuple[str, str]] = {}  # channel id -> its two job ids
+        self._users: dict[str, int] = {}  # job id -> how many channels share it
         self._worker: asyncio.Task[None] | None = None
         self.runs = 0
 
@@ -74,13 +88,27 @@ class DrillScheduler:
         self.poke()  # catch up at once on anything missed while the bot was down
 
     def schedule(self, channel: Channel) -> None:
-        """(Re)place the channel's cron jobs after its settings change."""
-        self.scheduler.add_job(
-            self.poke, daily_trigger(channel), id=f"daily:{channel.id}", replace_existing=True
-        )
-        self.scheduler.add_job(
-            self.poke, weekly_trigger(channel), id=f"weekly:{channel.id}", replace_existing=True
-        )
+        """Make sure the channel's schedules have cron jobs; drop jobs no channel uses any more."""
+        wanted = (daily_key(channel), weekly_key(channel))
+        previous = self._jobs_of.get(channel.id)
+        if previous == wanted:
+            return
+        self._jobs_of[channel.id] = wanted
+        self._use(wanted[0], lambda: daily_trigger(channel))
+        self._use(wanted[1], lambda: weekly_trigger(channel))
+        for job_id in previous or ():
+            self._release(job_id)
+
+    def _use(self, job_id: str, trigger: Callable[[], CronTrigger]) -> None:
+        self._users[job_id] = self._users.get(job_id, 0) + 1
+        if self._users[job_id] == 1:
+            self.scheduler.add_job(self.poke, trigger(), id=job_id, replace_existing=True)
+
+    def _release(self, job_id: str) -> None:
+        self._users[job_id] -= 1
+        if self._users[job_id] == 0:
+            del self._users[job_id]
+            self.scheduler.remove_job(job_id)
 
     def poke(self) -> None:
         self._wake.set()

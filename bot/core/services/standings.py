@@ -19,25 +19,30 @@ WEEKLY_LATENESS = timedelta(days=1)
 
 
 def period_standings(
-    uow: UnitOfWork, channel: Channel, first: date | None, last: date | None, now: datetime
+    uow: UnitOfWork, channel: Channel, first: date | None, last: date | None
 ) -> list[Standing]:
     """Settled scores plus what open daily rounds in the period have earned so far (no bonus yet)."""
     totals = {s.member_id: s for s in uow.scores.standings(channel.id, first, last)}
     for round_ in uow.rounds.open_in(channel.id, first or date.min, last or date.max):
-        if round_.mode != "daily":
-            continue
-        for tally in uow.answers.tallies(round_.id):
-            before = totals.get(
-                tally.member_id, Standing(tally.member_id, tally.display_name, 0, 0, 0)
-            )
-            totals[tally.member_id] = Standing(
-                before.member_id,
-                before.display_name,
-                before.points + ANSWER_POINTS + tally.votes * VOTE_POINTS,
-                before.answers + 1,
-                before.votes + tally.votes,
-            )
-    return _with_streaks(uow, channel, list(totals.values()), now)
+        if round_.mode == "daily":
+            for member_id, name, votes in uow.answers.live_votes(round_.id):
+                before = totals.get(member_id, Standing(member_id, name, 0, 0, 0))
+                totals[member_id] = Standing(
+                    member_id,
+                    before.display_name,
+                    before.points + ANSWER_POINTS + votes * VOTE_POINTS,
+                    before.answers + 1,
+                    before.votes + votes,
+                )
+    return list(totals.values())
+
+
+def top_standings(
+    uow: UnitOfWork, channel: Channel, first: date | None, last: date | None, now: datetime
+) -> tuple[Standing, ...]:
+    """The leaderboard's rows: ranked and cut to size, then given their current streaks."""
+    ranked = rank(period_standings(uow, channel, first, last), LEADERBOARD_SIZE)
+    return tuple(_with_streaks(uow, channel, ranked, now))
 
 
 def _with_streaks(
@@ -55,23 +60,21 @@ def _with_streaks(
 async def leaderboard(core: Core, channel: Channel, all_time: bool, now: datetime) -> Reply:
     def work(uow: UnitOfWork) -> Reply:
         if all_time:
-            standings = period_standings(uow, channel, None, None, now)
-            return Reply(
-                LeaderboardCard("All-time leaderboard", tuple(rank(standings, LEADERBOARD_SIZE)))
-            )
+            rows = top_standings(uow, channel, None, None, now)
+            return Reply(LeaderboardCard("All-time leaderboard", rows))
         first, last = current_week(now, channel.settings.zone)
-        standings = period_standings(uow, channel, first, last, now)
         title = f"This week's leaderboard ({first:%d %b}–{last:%d %b})"
-        return Reply(LeaderboardCard(title, tuple(rank(standings, LEADERBOARD_SIZE)), first, last))
+        return Reply(
+            LeaderboardCard(title, top_standings(uow, channel, first, last, now), first, last)
+        )
 
     return await core.db.run(work)
 
 
 def weekly_card(uow: UnitOfWork, channel: Channel, monday: date, now: datetime) -> LeaderboardCard:
     sunday = monday + timedelta(days=6)
-    standings = period_standings(uow, channel, monday, sunday, now)
     title = f"Weekly leaderboard: {monday:%d %b}–{sunday:%d %b}"
-    return LeaderboardCard(title, tuple(rank(standings, LEADERBOARD_SIZE)), monday, sunday)
+    return LeaderboardCard(title, top_standings(uow, channel, monday, sunday, now), monday, sunday)
 
 
 async def streak_card(core: Core, actor: Actor, channel: Channel, now: datetime) -> Reply:
@@ -81,7 +84,7 @@ async def streak_card(core: Core, actor: Actor, channel: Channel, now: datetime)
         member_id = uow.members.ensure(actor)
         state = uow.scores.streak(channel.id, member_id)
         first, last = current_week(now, channel.settings.zone)
-        week = period_standings(uow, channel, first, last, now)
+        week = period_standings(uow, channel, first, last)
         uow.commit()
         points = next((s.points for s in week if s.member_id == member_id), 0)
         current, freezes = current_as_of(state, today), freezes_as_of(state, today)

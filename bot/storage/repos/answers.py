@@ -41,6 +41,14 @@ _VOTE_COUNT = (
     select(func.count()).select_from(votes).where(votes.c.answer_id == bindparam("answer_id"))
 )
 _NEW_ANSWER = answers.insert().returning(answers.c.id)
+_LIVE_VOTES = (
+    select(answers.c.member_id, members.c.display_name, func.count(votes.c.id))
+    .join(members, members.c.id == answers.c.member_id)
+    .outerjoin(votes, votes.c.answer_id == answers.c.id)
+    .where(answers.c.round_id == bindparam("round_id"))
+    .where(answers.c.late.is_(False), answers.c.withdrawn.is_(False))
+    .group_by(answers.c.id, answers.c.member_id, members.c.display_name)
+)
 
 
 @dataclass(frozen=True)
@@ -186,6 +194,11 @@ class AnswerRepo:
             for r in self._c.execute(query)
         ]
 
+    def live_votes(self, round_id: int) -> list[tuple[int, str, int]]:
+        """(member id, name, votes) for each on-time, standing answer of an open round."""
+        params = {"round_id": round_id}
+        return [(int(m), str(n), int(v)) for m, n, v in self._c.execute(_LIVE_VOTES, params)]
+
     def voter_count(self, round_id: int) -> int:
         query = (
             select(func.count(func.distinct(votes.c.voter_id)))
@@ -216,7 +229,14 @@ class AnswerRepo:
         )
         return [
             MemberAnswer(
-                r.id, r.round_id, r.channel_id, r.drill_id, r.mode, r.local_date, r.late, int(r.votes)
+                r.id,
+                r.round_id,
+                r.channel_id,
+                r.drill_id,
+                r.mode,
+                r.local_date,
+                r.late,
+                int(r.votes),
             )
             for r in self._c.execute(query)
         ]

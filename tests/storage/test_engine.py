@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import pytest
+
+from bot.storage.engine import DatabaseUnavailable, is_sqlite, normalize_url, open_database
+from bot.storage.migrate import upgrade
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("postgres://u:p@db:5432/x", "postgresql+asyncpg://u:p@db:5432/x"),
+        ("postgresql://u@db/x", "postgresql+asyncpg://u@db/x"),
+        ("sqlite:///drillbot.db", "sqlite+aiosqlite:///drillbot.db"),
+        ("sqlite+aiosqlite:///a.db", "sqlite+aiosqlite:///a.db"),
+    ],
+)
+def test_urls_from_hosting_platforms_pick_the_async_driver(given, expected):
+    assert normalize_url(given) == expected
+    assert is_sqlite(given) == given.startswith("sqlite")
+
+
+def test_a_sqlite_file_in_a_missing_folder_is_refused_clearly(tmp_path):
+    with pytest.raises(DatabaseUnavailable, match="no folder"):
+        open_database(f"sqlite:///{tmp_path}/nope/drillbot.db")
+
+
+async def test_a_database_that_is_down_gives_a_clear_error():
+    database = open_database("postgresql://nobody@127.0.0.1:1/none", connect_args={"timeout": 2})
+    try:
+        with pytest.raises(DatabaseUnavailable, match="cannot open the database"):
+            await upgrade(database)
+    finally:
+        await database.dispose()
+
+
+async def test_sqlite_is_created_with_wal_and_foreign_keys(tmp_path):
+    database = open_database(f"sqlite:///{tmp_path}/x.db")
+    try:
+        await upgrade(database)
+        mode, keys = await database.run(
+            lambda uow: (
+                uow.connection.exec_driver_sql("PRAGMA journal_mode").scalar(),
+                uow.connection.exec_driver_sql("PRAGMA foreign_keys").scalar(),
+            )
+        )
+    finally:
+        await database.dispose()
+    assert (mode, keys) == ("wal", 1)
+
+
+async def test_a_locked_sqlite_database_fails_the_use_case_not_the_process(tmp_path):
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    database = open_database(f"sqlite:///{tmp_path}/locked.db")
+    await upgrade(database)
+    blocker = sqlite3.connect(tmp_path / "locked.db", timeout=0)
+    blocker.execute("BEGIN IMMEDIATE")
+    try:
+        import bot.storage.engine as engine_module
+
+        assert engine_module.SQLITE_BUSY_TIMEOUT_MS == 5000
+        with pytest.raises(OperationalError, match="locked"):
+            await database.run(lambda uow: uow.channels.all())
+    finally:
+        blocker.rollback()
+        blocker.close()
+    assert await database.run(lambda uow: uow.channels.all()) == []
+    await database.dispose()

@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+from bot.core.cards import DrillCard
+from bot.core.schedule import next_post_after
+from bot.core.services import admin
+from bot.scheduling import DrillScheduler, daily_trigger
+from tests.core.services.helpers import PLATFORM, member, register, reload
+from tests.recording_platform import RecordingPlatform
+
+
+async def wait_for(predicate, timeout: float = 5.0) -> None:  # type: ignore[no-untyped-def]
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not predicate():
+        assert asyncio.get_running_loop().time() < deadline, "timed out"
+        await asyncio.sleep(0.01)
+
+
+async def test_channels_with_one_schedule_share_cron_jobs(core, monday_morning):
+    for number in range(5):
+        await register(core, monday_morning, channel=f"chan-{number}")
+    scheduler = DrillScheduler(core, {}, clock=lambda: monday_morning)
+    await scheduler.start()
+    try:
+        assert sorted(job.id for job in scheduler.scheduler.get_jobs()) == [
+            "daily:UTC:09:00:0123456",
+            "sweep",
+            "weekly:UTC:09:00:0",
+        ]
+        channel = await reload(core, "chan-0")
+        await admin.change_setting(core, channel, "timezone", "Pacific/Tongatapu", monday_morning)
+        ids = {job.id for job in scheduler.scheduler.get_jobs()}
+        assert "daily:Pacific/Tongatapu:09:00:0123456" in ids and "daily:UTC:09:00:0123456" in ids
+    finally:
+        await scheduler.stop()
+
+
+async def test_a_job_no_channel_uses_is_removed(core, monday_morning):
+    channel = await register(core, monday_morning)
+    scheduler = DrillScheduler(core, {}, clock=lambda: monday_morning)
+    await scheduler.start()
+    try:
+        await admin.change_setting(core, channel, "time", "07:45", monday_morning)
+        ids = {job.id for job in scheduler.scheduler.get_jobs()}
+        assert "daily:UTC:07:45:0123456" in ids and "daily:UTC:09:00:0123456" not in ids
+    finally:
+        await scheduler.stop()
+
+
+async def test_cron_trigger_fires_at_the_domain_post_instant(core, monday_morning):
+    await register(core, monday_morning)
+    await admin.change_setting(
+        core, await reload(core), "timezone", "America/New_York", monday_morning
+    )
+    channel = await reload(core)
+    trigger = daily_trigger(channel)
+    fire = trigger.get_next_fire_time(None, monday_morning)
+    assert fire == next_post_after(channel.settings, monday_morning)
+
+
+async def test_a_poke_runs_due_work_and_a_second_poke_posts_nothing_new(core, monday_morning):
+    await register(core, monday_morning)
+    now = [monday_morning + timedelta(hours=1)]
+    platform = RecordingPlatform(name=PLATFORM)
+    scheduler = DrillScheduler(core, {PLATFORM: platform}, clock=lambda: now[0])
+    await scheduler.start()  # start-up catches up at once
+    try:
+        await wait_for(lambda: len(platform.of_type(DrillCard)) == 1)
+        scheduler.poke()
+        scheduler.poke()
+        await wait_for(lambda: scheduler.runs >= 2)
+        assert len(platform.of_type(DrillCard)) == 1
+    finally:
+        await scheduler.stop()
+    assert member("x").platform == PLATFORM
