@@ -28,10 +28,14 @@ def load_catalogue(settings: Settings) -> Catalogue:
     return load_bank(folders)
 
 
-async def build(settings: Settings, migrate: bool = True) -> App:
-    """Load and validate the drills, open the database and bring its schema up to date."""
+async def build(settings: Settings, migrate: bool = True, schema: str | None = None) -> App:
+    """Load and validate the drills, open the database and bring its schema up to date.
+
+    ``schema`` puts every PostgreSQL connection in that schema (tests run each in a fresh one).
+    """
     bank = load_catalogue(settings)
-    db = open_database(settings.core.database_url)
+    options = {"connect_args": {"server_settings": {"search_path": schema}}} if schema else {}
+    db = open_database(settings.core.database_url, **options)
     if migrate:
         try:
             await upgrade(db)

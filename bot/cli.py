@@ -30,6 +30,9 @@ def parser() -> argparse.ArgumentParser:
         "--console", action="store_true", help="use the console channel even with tokens"
     )
     runner.add_argument("--start", help="console clock start, ISO 8601 in UTC (default: now)")
+    runner.add_argument(
+        "--transcript", type=Path, help="console: also record posts here, and resume from it"
+    )
     runner.set_defaults(action=run.run)
     sub.add_parser("check", help="validate settings and the drill bank").set_defaults(
         action=run.check

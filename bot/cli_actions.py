@@ -49,7 +49,7 @@ async def run(args: argparse.Namespace) -> int:
     app = await _app(args)
     start = datetime.fromisoformat(args.start).astimezone(UTC) if args.start else datetime.now(UTC)
     try:
-        await run_console(app.core, start, sys.stdin, sys.stdout)
+        await run_console(app.core, start, sys.stdin, sys.stdout, args.transcript)
     finally:
         await app.db.dispose()
     return 0

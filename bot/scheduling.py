@@ -118,7 +118,7 @@ class DrillScheduler:
             await self._wake.wait()
             self._wake.clear()
             try:
-                report = await run_due_work(self.core, self.platforms, self.clock())
+                report = await run_due_work(self.core, self.platforms, self.clock(), overlap=True)
             except Exception:
                 log.exception("due work failed; the next wake-up retries it")
                 continue

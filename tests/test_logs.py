@@ -170,3 +170,18 @@ def test_alembic_is_quiet(restore_logging: None, level: str, alembic: str) -> No
     setup_logging(level, "text")
     assert logging.getLogger().level == logging.getLevelName(level)
     assert logging.getLogger("alembic").level == logging.getLevelName(alembic)
+
+
+async def test_post_log_lines_carry_round_and_channel_ids(core, monday_morning, caplog):
+    from datetime import timedelta
+
+    from bot.logs import JsonFormatter
+    from tests.core.services.helpers import register, tick
+    from tests.recording_platform import RecordingPlatform
+
+    await register(core, monday_morning)
+    with caplog.at_level(logging.INFO, logger="bot.core.services.delivery"):
+        await tick(core, RecordingPlatform(), monday_morning + timedelta(hours=1))
+    lines = [json.loads(JsonFormatter().format(record)) for record in caplog.records]
+    posted = [line for line in lines if line["message"].startswith("posted drill:")]
+    assert posted and posted[0]["round_id"] == 1 and posted[0]["channel_id"] == 1

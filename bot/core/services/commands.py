@@ -113,7 +113,8 @@ async def _leaderboard(call: Invocation, channel: Channel) -> Reply:
 async def _vote(call: Invocation, channel: Channel) -> Reply:
     if len(call.args) != 1 or not call.args[0].lstrip("#a").isdigit():
         return refuse("Use 'vote N' with the answer's number, like 'vote 12'.")
-    return await votes.toggle_vote(call.core, call.actor, int(call.args[0].lstrip("#a")), call.now)
+    answer_id = int(call.args[0].lstrip("#a"))
+    return await votes.toggle_vote(call.core, call.actor, answer_id, call.now, call.request_key)
 
 
 async def _admin(call: Invocation, channel: Channel) -> Reply:

@@ -42,12 +42,14 @@ class Outgoing:
 
 
 async def deliver_due(core: Core, platforms: Mapping[str, Platform], now: datetime) -> int:
-    """Send every post that is due; returns how many went out."""
-    jobs = await core.db.run(lambda uow: uow.posts.due(now, BATCH))
+    """Send every post that is due, batch after batch; returns how many went out."""
     sent = 0
-    for job in jobs:
-        sent += await deliver_one(core, platforms, job, now)
-    return sent
+    while True:
+        jobs = await core.db.run(lambda uow: uow.posts.due(now, BATCH))
+        for job in jobs:
+            sent += await deliver_one(core, platforms, job, now)
+        if len(jobs) < BATCH:
+            return sent
 
 
 async def deliver_one(
@@ -71,7 +73,7 @@ async def deliver_one(
         await _record_failure(core, job, failure, now)
         return 0
     except Exception as error:  # a platform bug or network fault must not stop the other posts
-        log.exception("post %s raised", job.claim_key)
+        log.exception("post %s raised", job.claim_key, extra=_context(job))
         await _record_failure(core, job, SendFailed(f"{type(error).__name__}: {error}"), now)
         return 0
     await _record_sent(core, job, posted, now)
@@ -128,7 +130,14 @@ def _results_card(uow: UnitOfWork, core: Core, round_: Round) -> ResultsCard:
     return ResultsCard(round_.id, drill, tuple(top_answers(tallies)), len(tallies), voters)
 
 
+def _context(job: PostJob) -> dict[str, object]:
+    """Fields for JSON log lines, so one post's story can be followed across restarts."""
+    return {"post": job.claim_key, "channel_id": job.channel_id, "round_id": job.round_id}
+
+
 async def _record_sent(core: Core, job: PostJob, posted: Posted, now: datetime) -> None:
+    log.info("posted %s as %s", job.claim_key, posted.message_ref, extra=_context(job))
+
     def work(uow: UnitOfWork) -> None:
         uow.posts.mark_sent(job.id, now, posted.message_ref, posted.thread_ref)
         if job.kind == "drill" and job.round_id is not None:
@@ -140,7 +149,13 @@ async def _record_sent(core: Core, job: PostJob, posted: Posted, now: datetime) 
 
 async def _record_failure(core: Core, job: PostJob, failure: SendFailed, now: datetime) -> None:
     reason = failure.reason if not failure.admin_hint else f"{failure.reason}. {failure.admin_hint}"
-    log.warning("post %s failed (attempt %d): %s", job.claim_key, job.attempts + 1, reason)
+    log.warning(
+        "post %s failed (attempt %d): %s",
+        job.claim_key,
+        job.attempts + 1,
+        reason,
+        extra=_context(job),
+    )
     if failure.permanent:
         await core.db.run(partial(_finish, post_id=job.id, status="failed", reason=reason))
         return

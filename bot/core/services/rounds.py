@@ -86,11 +86,11 @@ def _pick_drill(uow: UnitOfWork, core: Core, channel: Channel) -> tuple[str, str
 
 async def close_due_rounds(core: Core, now: datetime) -> list[int]:
     """Close every round whose window has ended; settle scores and queue results for daily ones."""
-    due = await core.db.run(lambda uow: uow.rounds.due_to_close(now))
     closed = []
-    for round_ in due:
-        if await core.db.run(partial(close_round, round_=round_, now=now)):
-            closed.append(round_.id)
+    while due := await core.db.run(lambda uow: uow.rounds.due_to_close(now)):
+        for round_ in due:
+            if await core.db.run(partial(close_round, round_=round_, now=now)):
+                closed.append(round_.id)
     return closed
 
 

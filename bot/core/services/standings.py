@@ -95,7 +95,10 @@ async def streak_card(core: Core, actor: Actor, channel: Channel, now: datetime)
 
 async def queue_weekly_posts(core: Core, now: datetime) -> int:
     """Claim the weekly leaderboard post of every channel whose time has come, once per week."""
-    return await core.db.run(lambda uow: _queue_weekly(uow, core, now))
+    queued = 0
+    while batch := await core.db.run(lambda uow: _queue_weekly(uow, core, now)):
+        queued += batch
+    return queued
 
 
 def _queue_weekly(uow: UnitOfWork, core: Core, now: datetime) -> int:

@@ -6,6 +6,7 @@ the claims make running it twice, or in two processes, harmless.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,21 +26,33 @@ class SweepReport:
     sent: int
 
 
-async def run_due_work(core: Core, platforms: Mapping[str, Platform], now: datetime) -> SweepReport:
+async def run_due_work(
+    core: Core, platforms: Mapping[str, Platform], now: datetime, overlap: bool = False
+) -> SweepReport:
+    """Do everything due at ``now``. With ``overlap`` the first drills go out while later channels'
+    rounds are still being opened (a paced platform is then never idle); without it, the order of
+    posts is fully deterministic, which the console's transcript relies on."""
     # Close first so a weekly leaderboard due at the same minute sees the final scores.
     closed = await close_due_rounds(core, now)
     weekly = await queue_weekly_posts(core, now)
-    opened = await open_due_channels(core, now)
-    sent = await deliver_due(core, platforms, now)
-    return SweepReport(len(closed), weekly, opened, sent)
+    if not overlap:
+        opened = await open_due_channels(core, now)
+        return SweepReport(len(closed), weekly, opened, await deliver_due(core, platforms, now))
+    opening = asyncio.ensure_future(open_due_channels(core, now))
+    sent = 0
+    while not opening.done():
+        sent += await deliver_due(core, platforms, now)
+        await asyncio.wait({opening}, timeout=0.05)
+    sent += await deliver_due(core, platforms, now)
+    return SweepReport(len(closed), weekly, opening.result(), sent)
 
 
 async def open_due_channels(core: Core, now: datetime) -> int:
-    due = await core.db.run(lambda uow: uow.channels.due_posts(now))
+    """Open the rounds of every channel whose post time has come, a batch at a time."""
     opened = 0
-    for channel in due:
-        if await open_due_rounds(core, channel, now) is not None:
-            opened += 1
+    while due := await core.db.run(lambda uow: uow.channels.due_posts(now)):
+        for channel in due:
+            opened += await open_due_rounds(core, channel, now) is not None
     return opened
 
 

@@ -11,14 +11,21 @@ from bot.core.text import defang_mentions
 from bot.storage.uow import UnitOfWork
 
 
-async def toggle_vote(core: Core, voter: Actor, answer_id: int, now: datetime) -> Reply:
-    """Cast or withdraw ``voter``'s vote, refusing votes that the rules do not allow."""
+async def toggle_vote(
+    core: Core, voter: Actor, answer_id: int, now: datetime, request_key: str | None = None
+) -> Reply:
+    """Cast or withdraw ``voter``'s vote, refusing votes that the rules do not allow.
+
+    ``request_key`` is the platform's id for the click; a redelivered click changes nothing.
+    """
     if voter.is_bot:
         return refuse("Bots cannot vote.")
-    return await core.db.run(lambda uow: _toggle(uow, voter, answer_id, now))
+    return await core.db.run(lambda uow: _toggle(uow, voter, answer_id, now, request_key))
 
 
-def _toggle(uow: UnitOfWork, voter: Actor, answer_id: int, now: datetime) -> Reply:
+def _toggle(
+    uow: UnitOfWork, voter: Actor, answer_id: int, now: datetime, request_key: str | None
+) -> Reply:
     target = uow.answers.vote_target(answer_id)
     if target is None or target.withdrawn:
         return refuse(f"There is no answer {answer_id} to vote for.")
@@ -31,7 +38,10 @@ def _toggle(uow: UnitOfWork, voter: Actor, answer_id: int, now: datetime) -> Rep
     voter_id = uow.members.ensure(voter)
     if voter_id == target.author_id:
         return refuse("You cannot vote for your own answer.")
-    voted = uow.answers.toggle_vote(answer_id, voter_id, now)
+    if request_key is None or uow.answers.claim_request(f"vote:{request_key}", now):
+        voted = uow.answers.toggle_vote(answer_id, voter_id, now)
+    else:
+        voted = uow.answers.has_vote(answer_id, voter_id)
     count = uow.answers.vote_count(answer_id)
     uow.commit()
     verb = "Vote recorded for" if voted else "Vote withdrawn from"

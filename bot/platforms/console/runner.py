@@ -6,6 +6,7 @@ import asyncio
 import logging
 import sys
 from datetime import datetime
+from pathlib import Path
 from typing import TextIO
 
 from sqlalchemy.exc import DBAPIError
@@ -25,10 +26,14 @@ async def ensure_console_channel(core: Core, now: datetime) -> None:
     await admin.register_channel(core, Place(PLATFORM, SPACE, CHANNEL), now)
 
 
-async def run_console(core: Core, start: datetime, source: TextIO, out: TextIO) -> None:
+async def run_console(
+    core: Core, start: datetime, source: TextIO, out: TextIO, transcript: Path | None = None
+) -> None:
     """Read ``source`` to its end; each line is handled in order against the simulated clock."""
-    session = ConsoleSession(core, ConsolePlatform(out, lambda: session.now), start)
     await ensure_console_channel(core, start)
+    numbered = await core.db.run(lambda uow: uow.answers.highest_numbered_ref("m"))
+    platform = ConsolePlatform(out, lambda: session.now, transcript, first_message=numbered + 1)
+    session = ConsoleSession(core, platform, start)
     interactive = source.isatty()
     if interactive:
         session.platform.say("(console)", WELCOME + HELP)

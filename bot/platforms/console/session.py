@@ -5,6 +5,9 @@ Grammar (one action per line; blank lines and lines starting with '#' are ignore
   clock +1d2h30m | clock 2026-11-23 09:00   move the simulated clock forward (UTC)
   admins alice bob                          these members are admins
   bots ci-bot                               these members are bots (ignored by the rules)
+  mark TOKEN                                print "mark TOKEN" (a script waits for it)
+  [e17] NAME: ...                           an event id: the message's id and the request's key,
+                                            so a line fed twice counts once (like a platform id)
   NAME: /drill [kind]                       any command: /streak, /leaderboard [all-time],
   NAME: /vote N                             /vote N, /help, /drill-admin SETTING [VALUE]
   NAME: #t1 text                            post in thread t1 (an answer, if t1 is a drill's)
@@ -15,6 +18,7 @@ Grammar (one action per line; blank lines and lines starting with '#' are ignore
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -31,6 +35,7 @@ from bot.platforms.console.platform import BOT_NAME, CHANNEL, PLATFORM, SPACE, C
 
 _STEP = re.compile(r"^\+(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?$")
 _ACTION = re.compile(r"^([A-Za-z0-9_.-]{1,32}):\s?(.*)$")
+_EVENT = re.compile(r"^\[([A-Za-z0-9_.:-]{1,64})\]\s+(.*)$")
 HELP = (__doc__ or "").split("\n\n", 1)[1]
 
 
@@ -42,7 +47,6 @@ class ConsoleSession:
     admins: set[str] = field(default_factory=set)
     bots: set[str] = field(default_factory=set)
     authors: dict[str, tuple[str, str | None]] = field(default_factory=dict)
-    requests: int = 0
 
     @property
     def platforms(self) -> Mapping[str, Platform]:
@@ -53,12 +57,20 @@ class ConsoleSession:
         text = line.strip()
         if not text or text.startswith("#"):
             return
+        event = _EVENT.match(text)
+        event_id, text = (event[1], event[2]) if event else (None, text)
         action = _ACTION.match(text)
         if action:
-            await self._member_action(action[1], action[2])
+            await self._member_action(action[1], action[2], event_id)
             return
         word, _, rest = text.partition(" ")
-        directive = {"clock": self._clock, "admins": self._admins, "bots": self._bots}.get(word)
+        directives = {
+            "clock": self._clock,
+            "admins": self._admins,
+            "bots": self._bots,
+            "mark": self._mark,
+        }
+        directive = directives.get(word)
         if directive is None:
             self._note(
                 f"I don't understand '{clip(text, 60)}'. Lines look like 'alice: /help' or 'clock +1d'."
@@ -89,14 +101,23 @@ class ConsoleSession:
     async def advance_to(self, target: datetime) -> None:
         """Step through every moment something falls due, in order, up to ``target``."""
         while (moment := await next_wakeup(self.core)) is not None and moment <= target:
+            if moment <= self.now and not await self._made_progress():
+                break  # nothing more can happen at this moment; let the clock move on
             self.now = max(self.now, moment)
             await run_due_work(self.core, self.platforms, self.now)
         self.now = target
         await run_due_work(self.core, self.platforms, self.now)
 
+    async def _made_progress(self) -> bool:
+        report = await run_due_work(self.core, self.platforms, self.now)
+        return any((report.closed, report.weekly, report.opened, report.sent))
+
     async def _admins(self, arg: str) -> None:
         self.admins.update(arg.split())
         self._note(f"Admins: {', '.join(sorted(self.admins)) or 'none'}.")
+
+    async def _mark(self, arg: str) -> None:
+        self._note(f"mark {arg}")
 
     async def _bots(self, arg: str) -> None:
         self.bots.update(arg.split())
@@ -105,24 +126,21 @@ class ConsoleSession:
     def actor(self, name: str) -> Actor:
         return Actor(PLATFORM, SPACE, name, name, name in self.admins, name in self.bots)
 
-    async def _member_action(self, name: str, body: str) -> None:
+    async def _member_action(self, name: str, body: str, event_id: str | None) -> None:
         actor = self.actor(name)
         if body.startswith("/"):
-            await self._command(actor, body)
+            await self._command(actor, body, event_id or uuid.uuid4().hex)
         elif body.startswith("!"):
             await self._edit_or_delete(actor, body)
         elif body.startswith("#"):
             thread, _, text = body[1:].partition(" ")
-            await self._post(actor, thread, text)
+            await self._post(actor, thread, text, event_id)
         else:
-            await self._post(actor, None, body)
+            await self._post(actor, None, body, event_id)
 
-    async def _command(self, actor: Actor, body: str) -> None:
-        self.requests += 1
+    async def _command(self, actor: Actor, body: str, request_key: str) -> None:
         place = Place(PLATFORM, SPACE, CHANNEL)
-        reply = await commands.handle_command(
-            self.core, actor, place, body, f"r{self.requests}", self.now
-        )
+        reply = await commands.handle_command(self.core, actor, place, body, request_key, self.now)
         await self._show_reply(actor, reply)
 
     async def _show_reply(self, actor: Actor, reply: Reply) -> None:
@@ -136,8 +154,10 @@ class ConsoleSession:
         where = f"(to {actor.user_ref})" if reply.private else f"#{CHANNEL}"
         self.platform.say(f"{where} {BOT_NAME}", render_text(card))
 
-    async def _post(self, actor: Actor, thread: str | None, text: str) -> None:
-        ref = self.platform.new_message_ref()
+    async def _post(
+        self, actor: Actor, thread: str | None, text: str, event_id: str | None
+    ) -> None:
+        ref = event_id or self.platform.new_message_ref()
         self.authors[ref] = (actor.user_ref, thread)
         where = f"thread {thread}" if thread else f"#{CHANNEL}"
         self.platform.say(f"{where} {actor.user_ref} ({ref})", clip(text, 200))

@@ -10,7 +10,7 @@ from sqlalchemy import Connection, bindparam, delete, func, select, update
 
 from bot.core.model import AnswerTally
 from bot.storage.repos.sql import insert_ignoring_conflicts
-from bot.storage.tables import answer_messages, answers, members, rounds, votes
+from bot.storage.tables import answer_messages, answers, handled_requests, members, rounds, votes
 
 _GET = select(answers).where(answers.c.id == bindparam("answer_id"))
 _OF_MEMBER = select(answers).where(
@@ -162,6 +162,20 @@ class AnswerRepo:
         self._c.execute(insert_ignoring_conflicts(self._c, votes), {**key, "cast_at": now})
         return True
 
+    def claim_request(self, request_key: str, now: datetime) -> bool:
+        """True the first time ``request_key`` is seen; a retry of the same request gets False."""
+        statement = insert_ignoring_conflicts(self._c, handled_requests)
+        return (
+            self._c.execute(statement, {"request_key": request_key, "handled_at": now}).rowcount
+            == 1
+        )
+
+    def has_vote(self, answer_id: int, voter_id: int) -> bool:
+        query = select(votes.c.id).where(
+            votes.c.answer_id == answer_id, votes.c.voter_id == voter_id
+        )
+        return self._c.execute(query).first() is not None
+
     def vote_count(self, answer_id: int) -> int:
         return int(self._c.execute(_VOTE_COUNT, {"answer_id": answer_id}).scalar_one())
 
@@ -193,6 +207,14 @@ class AnswerRepo:
             )
             for r in self._c.execute(query)
         ]
+
+    def highest_numbered_ref(self, prefix: str) -> int:
+        """The largest N among message refs shaped like ``{prefix}N`` (the console's own ids)."""
+        query = select(answer_messages.c.message_ref).where(
+            answer_messages.c.message_ref.like(f"{prefix}%")
+        )
+        numbers = [ref[len(prefix) :] for ref in self._c.execute(query).scalars()]
+        return max((int(n) for n in numbers if n.isdigit()), default=0)
 
     def live_votes(self, round_id: int) -> list[tuple[int, str, int]]:
         """(member id, name, votes) for each on-time, standing answer of an open round."""

@@ -172,7 +172,6 @@ class ChannelRepo:
         return str(found) if found is not None else None
 
 
-
 class MemberRepo:
     def __init__(self, connection: Connection) -> None:
         self._c = connection

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, or_, select, update
+from sqlalchemy import Connection, case, func, or_, select, type_coerce, update
 
 from bot.storage.repos.sql import insert_ignoring_conflicts
-from bot.storage.tables import posts
+from bot.storage.tables import UTCDateTime, posts
 
 
 @dataclass(frozen=True)
@@ -110,7 +110,12 @@ class PostRepo:
         return [_job(row) for row in self._c.execute(query)]
 
     def earliest_pending(self) -> datetime | None:
-        query = select(func.min(posts.c.next_attempt_at)).where(posts.c.status == "pending")
+        """When the next pending post can be sent: its retry time, or later if another worker holds it."""
+        leased_past_retry = posts.c.lease_until > posts.c.next_attempt_at
+        ready_at = case((leased_past_retry, posts.c.lease_until), else_=posts.c.next_attempt_at)
+        query = select(func.min(type_coerce(ready_at, UTCDateTime()))).where(
+            posts.c.status == "pending"
+        )
         value: datetime | None = (self._c.execute(query)).scalar_one()
         return value
 

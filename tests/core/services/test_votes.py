@@ -65,3 +65,13 @@ async def test_one_member_clicking_twenty_times_at_once_ends_consistent(
     casts = sum(1 for r in replies if r.card.voted)  # type: ignore[union-attr]
     assert casts == 10  # toggles run one after another: on, off, on, off ...
     assert await votes_on(core, answer_id) == 0
+
+
+async def test_a_redelivered_click_is_counted_once(core, platform, monday_morning):
+    answer_id, at = await with_answer(core, platform, monday_morning)
+    first = await toggle_vote(core, member("alice"), answer_id, at, request_key="click-1")
+    again = await toggle_vote(core, member("alice"), answer_id, at, request_key="click-1")
+    assert first.card.voted and again.card.voted  # type: ignore[union-attr]
+    assert await votes_on(core, answer_id) == 1
+    withdrawn = await toggle_vote(core, member("alice"), answer_id, at, request_key="click-2")
+    assert not withdrawn.card.voted and await votes_on(core, answer_id) == 0  # type: ignore[union-attr]
