@@ -130,20 +130,24 @@ def run(script: list[str], database: Path, transcript: Path, kills: int, seed: i
     rng = random.Random(seed)
     clock, done, position = START, 0, 0
     current = [Console(database, transcript, clock)]
-    while position < len(script):
-        line = script[position]
-        current[0].send(f"{line}\nmark {position}")
-        if done < kills and rng.random() < 0.3:
-            target = current[0]
-            threading.Timer(rng.uniform(0.0, 0.03), target.kill).start()
-        if current[0].wait_for(f"mark {position}"):
-            clock = _clock_after(line, clock)
-            position += 1
-            continue
-        done += 1
-        current[0].process.wait(timeout=30)
-        current[0] = Console(database, transcript, clock)
-    current[0].close()
+    try:
+        while position < len(script):
+            line = script[position]
+            current[0].send(f"{line}\nmark {position}")
+            if done < kills and rng.random() < 0.3:
+                threading.Timer(rng.uniform(0.0, 0.03), current[0].kill).start()
+            if current[0].wait_for(f"mark {position}"):
+                clock = _clock_after(line, clock)
+                position += 1
+                continue
+            done += 1
+            current[0].process.wait(timeout=30)
+            current[0] = Console(database, transcript, clock)
+        current[0].close()
+    finally:
+        if current[0].process.poll() is None:  # a failed run must not leave a console behind
+            current[0].kill()
+            current[0].process.wait(timeout=30)
     return done
 
 

@@ -1,0 +1,41 @@
+"""Ballots: which new answers members can vote for, and where the vote is offered.
+
+Platforms with vote buttons (Discord) show one small post per answer in the round's thread; this
+use case decides whether an answer gets one, so the adapter keeps no rule of its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.core.cards import AnswerReceipt
+from bot.core.services.context import Core
+from bot.storage.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class Ballot:
+    """An answer open to votes: its number (what ``vote N`` takes), author and round thread."""
+
+    answer_id: int
+    author_name: str
+    thread_ref: str
+
+
+async def ballot_for(core: Core, receipt: AnswerReceipt, now: datetime) -> Ballot | None:
+    """A ballot for a newly created, on-time answer of an open daily round; None otherwise."""
+    if not receipt.created or receipt.late:
+        return None
+    return await core.db.run(lambda uow: _ballot(uow, receipt, now))
+
+
+def _ballot(uow: UnitOfWork, receipt: AnswerReceipt, now: datetime) -> Ballot | None:
+    target = uow.answers.vote_target(receipt.answer_id)
+    round_ = uow.rounds.get(receipt.round_id)
+    if target is None or round_ is None or round_.thread_ref is None:
+        return None
+    open_to_votes = target.status == "open" and now < target.closes_at
+    if target.mode != "daily" or target.late or target.withdrawn or not open_to_votes:
+        return None
+    return Ballot(target.answer_id, target.author_name, round_.thread_ref)

@@ -1,0 +1,87 @@
+"""On-demand drills are answered in a modal: the drill's Answer button opens it, and the
+submission answers the round in ``private_metadata``; the modal then shows the reveal."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
+
+from bot.core.cards import AnswerReceipt, DrillCard, Reply, refuse
+from bot.core.render import render_text
+from bot.core.services import answers, practice
+from bot.platforms.slack_app import blocks, refs, views
+from bot.platforms.slack_app.failures import TRANSPORT_ERRORS, error_code
+from bot.platforms.slack_app.services import Incoming, SlackServices
+
+log = logging.getLogger(__name__)
+STALE = "This form is out of date; nothing was recorded. Ask for a new drill with /drill."
+
+
+async def open_modal(services: SlackServices, incoming: Incoming, reply: Reply) -> None:
+    """The drill in an answer modal; a refusal in a small notice modal."""
+    card = reply.card
+    view = (
+        views.answer_modal(card)
+        if isinstance(card, DrillCard)
+        else views.notice_modal(render_text(card))
+    )
+    try:
+        await incoming.client.views_open(trigger_id=incoming.body.get("trigger_id"), view=view)
+    except SlackApiError as error:  # an expired trigger (3 s), a closed client
+        log.warning("views.open for %s failed: %s", incoming.user_id, error_code(error))
+    except TRANSPORT_ERRORS as error:
+        log.warning("views.open for %s failed: %s", incoming.user_id, type(error).__name__)
+
+
+async def on_answer_button(services: SlackServices, incoming: Incoming) -> None:
+    await incoming.ack()
+    round_id = incoming.action_number
+    actor = await services.actor(incoming)
+    if round_id is None:
+        reply = refuse("That button is out of date; ask for a drill with /drill.")
+    else:
+        reply = await practice.practice_card(services.core, actor, round_id, services.clock())
+    await open_modal(services, incoming, reply)
+
+
+def submitted_text(view: dict[str, Any]) -> str:
+    values = (view.get("state") or {}).get("values") or {}
+    field = (values.get(views.ANSWER_BLOCK) or {}).get(views.ANSWER_INPUT) or {}
+    return str(field.get("value") or "")
+
+
+async def on_answer_submitted(services: SlackServices, incoming: Incoming) -> None:
+    view = incoming.body.get("view") or {}
+    text, metadata = submitted_text(view), str(view.get("private_metadata") or "")
+    if not text.strip():
+        await incoming.ack(
+            response_action="errors", errors={views.ANSWER_BLOCK: "Write an answer first."}
+        )
+        return
+    if not metadata.isdigit() or not view.get("id"):
+        await incoming.ack(response_action="update", view=views.notice_modal(STALE))
+        return
+    actor = await services.actor(incoming)
+    ref = refs.modal_ref(str(view["id"]))
+    receipt = await answers.submit_answer(
+        services.core, actor, int(metadata), ref, text, services.clock()
+    )
+    await incoming.ack(response_action="update", view=after_answer(receipt))
+
+
+def after_answer(receipt: AnswerReceipt | None) -> views.View:
+    if receipt is None:
+        return views.notice_modal("That drill is not open to you any more; nothing was recorded.")
+    if receipt.reveal is not None:
+        return views.reveal_modal(receipt.reveal)
+    if receipt.late:
+        return views.notice_modal("Recorded as a late answer: the drill's window had closed.")
+    return views.notice_modal(f"Added to your answer #{receipt.answer_id}.")
+
+
+def register(app: AsyncApp, services: SlackServices) -> None:
+    app.action(blocks.ANSWER_ACTION)(services.listener(on_answer_button))
+    app.view(views.ANSWER_CALLBACK)(services.listener(on_answer_submitted))

@@ -1,0 +1,55 @@
+"""The Vote button under each answer: toggles the member's vote, answered ephemerally.
+
+Vote counts stay hidden from the channel (no round setting asks for them yet); the voter's
+receipt names the current count, as the core words it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+
+from bot.core.cards import refuse
+from bot.core.ports import SendFailed
+from bot.core.services import votes
+from bot.platforms.slack_app import blocks
+from bot.platforms.slack_app.listeners import replies
+from bot.platforms.slack_app.services import Incoming, SlackServices
+
+
+def action_channel(body: dict[str, Any]) -> str:
+    channel = body.get("channel") or {}
+    container = body.get("container") or {}
+    return str(channel.get("id") or container.get("channel_id") or "")
+
+
+async def on_vote(services: SlackServices, incoming: Incoming) -> None:
+    await incoming.ack()
+    answer_id = incoming.action_number
+    if answer_id is None:
+        reply = refuse("That vote button is out of date; nothing was recorded.")
+    else:
+        actor = await services.actor(incoming)
+        click = str(incoming.body.get("trigger_id") or "") or None  # a redelivered click: no-op
+        reply = await votes.toggle_vote(
+            services.core, actor, answer_id, services.clock(), request_key=click
+        )
+    await _tell(services, incoming, blocks.render(reply.card))
+
+
+async def _tell(services: SlackServices, incoming: Incoming, message: blocks.SlackMessage) -> None:
+    """``chat.postEphemeral`` in the vote's thread; the ``response_url`` if that fails."""
+    channel = action_channel(incoming.body)
+    container = incoming.body.get("container") or {}
+    thread_ts = (incoming.body.get("message") or {}).get("thread_ts") or container.get("thread_ts")
+    try:
+        await services.platform.post_ephemeral(
+            incoming.client, channel, incoming.user_id, message, thread_ts
+        )
+    except SendFailed:
+        await replies.privately(services, incoming, channel, message)
+
+
+def register(app: AsyncApp, services: SlackServices) -> None:
+    app.action(blocks.VOTE_ACTION)(services.listener(on_vote))

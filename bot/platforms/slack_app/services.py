@@ -1,0 +1,139 @@
+"""What every listener gets: the core, the port, the member directory and the clock.
+
+``SlackServices.listener`` turns a plain handler ``(services, incoming)`` into a bolt listener that
+is tracked until it finishes (so ``stop`` can wait for it), never raises into bolt, acknowledges
+if the handler could not, and releases the event's claim when it failed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.core.model import Actor, Place
+from bot.core.services.context import Core
+from bot.platforms.slack_app.dedupe import EventClaims, event_id_of
+from bot.platforms.slack_app.members import MemberDirectory
+from bot.platforms.slack_app.platform import SlackPlatform
+from bot.platforms.slack_app.refs import PLATFORM
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One request from Slack, as the handlers see it."""
+
+    body: dict[str, Any]
+    client: AsyncWebClient
+    ack: AsyncAck
+    respond: AsyncRespond | None  # None for events: they carry no response_url
+    team_id: str
+
+    @property
+    def user_id(self) -> str:
+        user = self.body.get("user")
+        return str(user.get("id") if isinstance(user, dict) else self.body.get("user_id", ""))
+
+    @property
+    def action(self) -> dict[str, Any]:
+        """The first action of a ``block_actions`` request ({} if there is none)."""
+        actions = self.body.get("actions")
+        first = actions[0] if isinstance(actions, list) and actions else {}
+        return first if isinstance(first, dict) else {}
+
+    @property
+    def action_number(self) -> int | None:
+        """The clicked button's value as a number (an answer or round id), if it is one."""
+        value = str(self.action.get("value") or "")
+        return int(value) if value.isdigit() else None
+
+    def place(self, channel: str, thread_ref: str | None = None) -> Place:
+        return Place(PLATFORM, self.team_id, channel, thread_ref)
+
+
+Handler = Callable[["SlackServices", Incoming], Awaitable[None]]
+Listener = Callable[..., Awaitable[None]]
+
+
+@dataclass
+class SlackServices:
+    core: Core
+    platform: SlackPlatform
+    members: MemberDirectory
+    claims: EventClaims
+    clock: Callable[[], datetime]
+    tasks: set[asyncio.Task[Any]] = field(default_factory=set)
+
+    async def actor(self, incoming: Incoming, user_id: str | None = None) -> Actor:
+        user = user_id or incoming.user_id
+        return await self.members.actor(incoming.client, incoming.team_id, user)
+
+    def listener(self, handler: Handler) -> Listener:
+        async def listener(
+            ack: AsyncAck,
+            body: dict[str, Any],
+            client: AsyncWebClient,
+            respond: AsyncRespond | None,
+            context: AsyncBoltContext,
+        ) -> None:
+            team = context.team_id or _team_of(body)
+            await self._run(handler, Incoming(body, client, ack, respond, team))
+
+        listener.__name__ = handler.__name__
+        return listener
+
+    async def _run(self, handler: Handler, incoming: Incoming) -> None:
+        task = asyncio.current_task()
+        if task is not None:
+            self.tasks.add(task)
+        try:
+            await handler(self, incoming)
+        except Exception:
+            log.exception("Slack listener %s failed", getattr(handler, "__name__", handler))
+            await self._after_failure(incoming)
+        finally:
+            if task is not None:
+                self.tasks.discard(task)
+
+    async def _after_failure(self, incoming: Incoming) -> None:
+        try:
+            if incoming.ack.response is None:
+                await incoming.ack()
+            event_id = event_id_of(incoming.body)
+            if event_id is not None:
+                await self.claims.release(event_id)
+        except Exception:
+            log.exception("cleaning up after a failed Slack listener failed too")
+
+    async def idle(self, grace: float = 5.0) -> None:
+        """Wait for running listeners (``stop`` and tests); cancel what outlives ``grace`` seconds."""
+        for _ in range(3):
+            await asyncio.sleep(0)  # listeners bolt scheduled a moment ago get to start
+        pending = {task for task in self.tasks if task is not asyncio.current_task()}
+        if not pending:
+            return
+        _, late = await asyncio.wait(pending, timeout=grace)
+        for task in late:
+            task.cancel()
+        if late:
+            await asyncio.wait(late, timeout=1.0)
+            log.warning("cancelled %d Slack listener(s) still running at shutdown", len(late))
+
+
+def _team_of(body: dict[str, Any]) -> str:
+    """The workspace of a request when bolt's context has none (it normally has)."""
+    team, user = body.get("team"), body.get("user")
+    if isinstance(team, dict) and team.get("id"):
+        return str(team["id"])
+    user_team = user.get("team_id") if isinstance(user, dict) else None
+    return str(body.get("team_id") or user_team or "")

@@ -1,0 +1,103 @@
+"""Outbound translation: every card as Block Kit within Slack's limits, with member text escaped."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from bot.core import cards
+from bot.core.model import AnswerTally, ChannelSettings, Standing
+from bot.core.services.home import HomeSummary, RecentAnswer
+from bot.platforms.slack_app import blocks, refs, views
+from drills import Catalogue
+from tests.fakes.slack.validation import check_message, check_view
+
+NASTY = "<!channel> @here <@U123|boss> & <https://evil.example|click me> *bold*"
+CLOSES = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
+
+
+def _every_card(bank: Catalogue) -> list[cards.Card]:
+    drill = next(iter(bank.drills.values()))
+    tally = AnswerTally(7, 1, NASTY, NASTY * 40, 3, CLOSES)
+    standing = Standing(1, NASTY, 16, 5, 3, 2)
+    return [
+        cards.DrillCard(1, "daily", drill, CLOSES, "Europe/London"),
+        cards.DrillCard(2, "on_demand", drill, CLOSES, "UTC", requested_by=NASTY),
+        cards.ResultsCard(1, drill, (tally, tally), 2, 3),
+        cards.ResultsCard(2, drill, (), 1, 0, practice=True),
+        cards.LeaderboardCard("Weekly leaderboard: 23 Nov–29 Nov", (standing,) * 10),
+        cards.LeaderboardCard("All-time leaderboard", ()),
+        cards.StreakCard(NASTY, 3, 9, 1, 12),
+        cards.SettingsCard(ChannelSettings(), CLOSES, None, 90),
+        cards.Notice(NASTY),
+        cards.VoteReceipt(f"Vote recorded for {NASTY}'s answer (now 2).", 7, 2, True),
+    ]
+
+
+def test_every_card_is_valid_block_kit_that_pings_nobody(bank: Catalogue) -> None:
+    for card in _every_card(bank):
+        message = blocks.render(card)
+        assert message.text.strip() and message.blocks
+        params = {"text": message.text, "blocks": list(message.blocks)}
+        assert check_message("chat.postMessage", params) == [], type(card).__name__
+        assert "<!" not in str(params) and "<@" not in str(params) and "<http" not in str(params)
+
+
+def test_member_text_is_escaped_not_interpreted() -> None:
+    assert blocks.escape("a < b & c > d") == "a &lt; b &amp; c &gt; d"
+    assert blocks.escape("<!here>") == "@\u200bhere"
+    assert blocks.mrkdwn("**Title** & <tag>") == "*Title* &amp; &lt;tag&gt;"
+
+
+def test_daily_and_on_demand_drills_differ_only_in_how_to_answer(bank: Catalogue) -> None:
+    daily, on_demand = _every_card(bank)[:2]
+    daily_blocks = blocks.render(daily).blocks
+    assert [b["type"] for b in daily_blocks] == ["header", "context", "section", "context"]
+    assert "Reply in this thread before Tue 24 Nov 09:30" in str(daily_blocks)
+    answer = blocks.render(on_demand).blocks[-1]
+    assert answer["elements"][0]["action_id"] == "answer" and answer["elements"][0]["value"] == "2"
+
+
+def test_long_text_is_clipped_to_slack_limits(bank: Catalogue) -> None:
+    results = _every_card(bank)[2]
+    top = blocks.render(results).blocks[2]["text"]["text"]
+    assert len(top) <= blocks.MAX_SECTION and "…" in top
+
+
+def test_vote_prompt_carries_the_answer_id() -> None:
+    prompt = blocks.vote_prompt(12, "<b>ob")
+    assert prompt.blocks[0]["accessory"]["value"] == "12"
+    assert prompt.text == "Answer #12 by &lt;b&gt;ob: vote if you would hire this answer."
+
+
+def test_views_are_within_limits(bank: Catalogue) -> None:
+    on_demand, practice = _every_card(bank)[1], _every_card(bank)[3]
+    assert isinstance(on_demand, cards.DrillCard) and isinstance(practice, cards.ResultsCard)
+    recent = (RecentAnswer(NASTY, "daily", date(2026, 11, 23), 2, True),)
+    home = views.home_view(HomeSummary(NASTY, "C1", 3, 5, 1, 12, recent))
+    for view in (views.answer_modal(on_demand), views.reveal_modal(practice), home):
+        assert check_view("views.open", view) == []
+        assert "<!" not in str(view)
+    assert views.answer_modal(on_demand)["private_metadata"] == "2"
+
+
+@pytest.mark.parametrize(
+    ("slack", "plain"),
+    [
+        ("a &lt; b &amp;&amp; c &gt; d", "a < b && c > d"),
+        ("ask <@U123|bob> or <@U456>", "ask @bob or @U456"),
+        ("in <#C1|drills>, <!here> and <!subteam^S1|@oncall>", "in #drills, @here and @oncall"),
+        (
+            "see <https://x.test/a?b=1&amp;c=2> or <https://x.test|docs>",
+            "see https://x.test/a?b=1&c=2 or docs (https://x.test)",
+        ),
+    ],
+)
+def test_slack_markup_in_member_text_becomes_plain_text(slack: str, plain: str) -> None:
+    assert refs.plain_text(slack) == plain
+
+
+def test_refs_round_trip() -> None:
+    assert refs.split_ref(refs.thread_ref("C1", "17.000100")) == ("C1", "17.000100")
+    assert refs.split_ref(refs.modal_ref("V1")) is None and refs.split_ref(None) is None

@@ -1,0 +1,140 @@
+"""Posting through ``SlackPlatform``: Slack's errors become ``SendFailed`` and the round's claim
+survives to be retried; posts are paced per channel and never repeated for one key."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+
+import pytest
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_slack_response import AsyncSlackResponse
+
+from bot.core.cards import Notice
+from bot.core.ports import SendFailed
+from bot.platforms.slack_app import blocks, pacing
+from bot.platforms.slack_app.failures import from_api_error
+from bot.storage.repos.posts import PostJob
+from tests.platforms.slack_app.conftest import Driver
+
+
+async def _drill_post(driver: Driver) -> PostJob:
+    job = await driver.core.db.run(lambda uow: uow.posts.get("drill:1"))
+    assert job is not None
+    return job
+
+
+async def test_a_public_channel_is_joined_once_to_post(driver: Driver) -> None:
+    lobby = driver.fake.add_channel("lobby", bot_member=False)
+    assert await driver.command("alice", "admin channel", channel=lobby) is None  # joined to reply
+    await driver.advance(timedelta(hours=1))
+    assert len(driver.fake.calls_to("conversations.join")) == 1
+    assert [m.blocks[0]["type"] for m in driver.fake.messages(lobby)] == ["section", "header"]
+
+
+async def test_not_in_a_private_channel_keeps_the_claim_until_invited(driver: Driver) -> None:
+    secret = driver.fake.add_channel("secret", bot_member=False, private=True)
+    reply = await driver.command("alice", "admin channel", channel=secret)
+    assert reply is not None and "Invite @Drillbot to #secret" in reply.body["text"]
+    await driver.advance(timedelta(hours=1))
+    job = await _drill_post(driver)
+    assert (job.status, job.last_error) == (
+        "pending",
+        "not_in_channel. Invite @Drillbot to #secret.",
+    )
+    driver.fake.channels[secret].bot_member = True  # an admin invites the bot
+    await driver.advance(timedelta(minutes=1))
+    assert (await _drill_post(driver)).status == "sent"
+    assert len(driver.drills()) == 0 and len(driver.fake.messages(secret)) == 1
+
+
+async def test_a_missing_scope_is_retried_and_names_the_scope(driver: Driver) -> None:
+    await driver.command("alice", "admin channel")
+    driver.fake.fail_next("chat.postMessage", "missing_scope", needed="chat:write")
+    await driver.advance(timedelta(hours=1))
+    job = await _drill_post(driver)
+    assert job.status == "pending"
+    assert (
+        job.last_error
+        == "missing_scope. Add the chat:write scope to the Slack app and reinstall it."
+    )
+    await driver.advance(timedelta(minutes=1))
+    assert (await _drill_post(driver)).status == "sent" and len(driver.drills()) == 1
+
+
+@pytest.mark.parametrize("error", ["channel_not_found", "is_archived"])
+async def test_a_gone_channel_fails_for_good(driver: Driver, error: str) -> None:
+    await driver.command("alice", "admin channel")
+    driver.fake.fail_next("chat.postMessage", error)
+    await driver.advance(timedelta(hours=1))
+    job = await _drill_post(driver)
+    assert (
+        job.status == "failed" and job.last_error is not None and job.last_error.startswith(error)
+    )
+
+
+async def test_a_server_error_is_retried_by_the_client(driver: Driver) -> None:
+    await driver.command("alice", "admin channel")
+    driver.fake.fail_next("chat.postMessage", "internal_error", status=500)
+    await driver.advance(timedelta(hours=1))
+    assert [c.status for c in driver.fake.calls_to("chat.postMessage")][-2:] == [500, 200]
+    assert len(driver.drills()) == 1 and (await _drill_post(driver)).status == "sent"
+
+
+def _slack_error(status: int, body: dict[str, object], headers: dict[str, str]) -> SlackApiError:
+    response = AsyncSlackResponse(
+        client=None,
+        http_verb="POST",
+        api_url="https://slack.test/api/chat.postMessage",
+        req_args={},
+        data=body,
+        headers=headers,
+        status_code=status,
+    )
+    return SlackApiError("failed", response)
+
+
+def test_a_rate_limit_left_after_the_sdk_retries_carries_retry_after() -> None:
+    failure = from_api_error(
+        _slack_error(429, {"ok": False, "error": "ratelimited"}, {"retry-after": "30"}), "C1"
+    )
+    assert (failure.retry_after, failure.permanent) == (30.0, False)
+    unknown = from_api_error(_slack_error(200, {"ok": False, "error": "something_new"}, {}), "C1")
+    assert (unknown.reason, unknown.permanent) == ("something_new", False)
+    outage = from_api_error(
+        _slack_error(503, {"ok": False, "error": "service_unavailable"}, {}), "C1"
+    )
+    assert (outage.reason, outage.permanent) == (
+        "Slack answered HTTP 503 (service_unavailable)",
+        False,
+    )
+
+
+async def test_posts_are_paced_per_channel_and_never_repeated(driver: Driver) -> None:
+    driver.fake.rate_limit_per_channel(per_second=4.0)
+    platform = driver.runtime.platform
+    platform.pacer.interval = 0.25
+    started = time.monotonic()
+    for number in range(4):
+        await platform.deliver(driver.channel, None, Notice(f"post {number}"), f"key-{number}")
+    again = await platform.deliver(driver.channel, None, Notice("post 0"), "key-0")
+    assert time.monotonic() - started >= 0.7
+    assert driver.fake.rate_limited_count == 0
+    assert len(driver.fake.messages(driver.channel)) == 4
+    assert again.message_ref.endswith(driver.fake.messages(driver.channel)[0].ts)
+
+
+async def test_an_unknown_channel_is_a_permanent_failure(driver: Driver) -> None:
+    with pytest.raises(SendFailed) as failed:
+        await driver.runtime.platform.deliver("C0NOWHERE", None, Notice("hello"), "k")
+    assert failed.value.permanent and failed.value.reason == "channel_not_found"
+    assert blocks.render(Notice("hello")).text == "hello"
+
+
+async def test_the_pacer_forgets_idle_lanes(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pacing, "MAX_LANES", 2)
+    pacer = pacing.ChannelPacer(interval=0.0)
+    for lane in ("a", "b", "c", "d"):
+        async with pacer.turn(lane):
+            pass
+    assert len(pacer._locks) <= 3

@@ -1,0 +1,80 @@
+"""Socket Mode: the same app over the fake's WebSocket, acknowledged per envelope."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from pydantic import SecretStr
+
+from bot.core.services.context import Core
+from bot.core.services.sweep import run_due_work
+from bot.platforms.slack_app.runtime import SlackRuntime
+from bot.storage.tables import answers, slack_events
+from tests.fakes.slack import FakeSlack, event_callback, message_event, slash_command
+from tests.fakes.slack.waiting import wait_until
+from tests.platforms.slack_app.conftest import Clock, count_rows, slack_settings
+
+
+@pytest.fixture
+async def socket_runtime(
+    core: Core, database: Any, fake: FakeSlack, clock: Clock
+) -> AsyncIterator[SlackRuntime]:
+    settings = slack_settings(fake, app_token=SecretStr(fake.app_token), signing_secret=None)
+    runtime = SlackRuntime(core, settings, database.engine, clock=clock, pace_seconds=0.0)
+    await runtime.start()
+    try:
+        yield runtime
+    finally:
+        await runtime.stop()
+        await runtime.stop()  # safe twice
+    assert fake.socket.connected == 0
+    fake.assert_no_violations()
+
+
+async def _send(
+    fake: FakeSlack, runtime: SlackRuntime, payload: Any, **retry: Any
+) -> dict[str, Any]:
+    if retry:
+        envelope_id = await fake.socket.send_envelope(payload.envelope(**retry))
+    else:
+        envelope_id = await fake.socket_send_payload(payload)
+    ack = await fake.wait_for_ack(envelope_id)
+    await runtime.services.idle()
+    return ack
+
+
+async def test_commands_and_events_over_socket_mode(
+    socket_runtime: SlackRuntime, fake: FakeSlack, core: Core, clock: Clock, database: Any
+) -> None:
+    assert socket_runtime.port is None and fake.socket.connected == 1
+    alice, bob = fake.add_user("alice", admin=True), fake.add_user("bob")
+    channel = fake.add_channel("drills")
+    command = slash_command(
+        text="admin channel",
+        user_id=alice,
+        channel_id=channel,
+        response_url=fake.new_response_url(),
+    )
+    assert await _send(fake, socket_runtime, command) == {
+        "envelope_id": fake.socket.sent[-1]["envelope_id"]
+    }
+    assert fake.messages(channel)[0].text.startswith("This channel is now a drill channel")
+    clock.now += timedelta(hours=1)
+    await run_due_work(core, {"slack": socket_runtime.platform}, clock.now)
+    drill = fake.messages(channel)[-1]
+    reply = event_callback(
+        message_event("An answer over a socket.", user=bob, channel=channel, thread_ts=drill.ts),
+        event_id="EvSOCKET01",
+    )
+    await _send(fake, socket_runtime, reply)
+    await _send(fake, socket_runtime, reply, retry_attempt=1, retry_reason="timeout")
+    await wait_until(
+        lambda: len(fake.thread(channel, drill.ts)) == 1, timeout=2, what="vote prompt"
+    )
+    assert await count_rows(database, answers) == 1
+    assert await count_rows(database, slack_events) == 1
+    assert len(fake.calls_to("apps.connections.open")) == 1
+    assert fake.calls_to("apps.connections.open")[0].token == fake.app_token
