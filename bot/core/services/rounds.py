@@ -125,16 +125,19 @@ async def post_now(core: Core, channel: Channel, now: datetime) -> int | None:
 
 
 async def skip_next(core: Core, channel: Channel, now: datetime) -> date | None:
-    """Skip the next scheduled post (admin); the date skipped, or None if nothing is scheduled."""
+    """Skip the next post that has not happened yet (admin); the date skipped, or None."""
     if channel.next_post_at is None:
         return None
-    next_at = channel.next_post_at
-    day = local_date(next_at, channel.settings.zone)
+    first_at = channel.next_post_at
 
-    def work(uow: UnitOfWork) -> None:
+    def work(uow: UnitOfWork) -> date:
+        at = first_at
+        # A date already claimed (say by post-now) is not the next post; look past it.
+        while uow.rounds.daily_on(channel.id, day := local_date(at, channel.settings.zone)):
+            at = next_post_after(channel.settings, at)
         claim_skipped(uow, channel, day, now)
-        uow.channels.set_next_post(channel.id, next_post_after(channel.settings, next_at))
+        uow.channels.set_next_post(channel.id, next_post_after(channel.settings, at))
         uow.commit()
+        return day
 
-    await core.db.run(work)
-    return day
+    return await core.db.run(work)

@@ -211,3 +211,14 @@ async def test_next_wakeup_is_the_earliest_due_moment(core, platform, monday_mor
     assert await next_wakeup(core) is None
     await register(core, monday_morning)
     assert await next_wakeup(core) == monday_morning + POST
+
+
+async def test_skip_after_post_now_skips_the_next_day_not_today(core, platform, monday_morning):
+    channel = await register(core, monday_morning)
+    assert (await admin.post_now(core, channel, monday_morning)).ok
+    reply = await admin.skip(core, await reload(core), monday_morning)
+    assert "Tue 24 Nov" in reply.card.text  # type: ignore[union-attr]
+    for day in range(3):
+        await tick(core, platform, monday_morning + timedelta(days=day, hours=1))
+    drills = platform.of_type(DrillCard)
+    assert len(drills) == 2  # Monday (posted now) and Wednesday; Tuesday skipped
