@@ -45,6 +45,14 @@ def parser() -> argparse.ArgumentParser:
     )
     db.add_parser("upgrade", help="apply migrations").set_defaults(action=run.db_upgrade)
     _drill_commands(sub.add_parser("drills", help="the drill bank"))
+    discord_commands = sub.add_parser("discord", help="Discord helpers").add_subparsers(
+        dest="discord_command", required=True
+    )
+    invite = discord_commands.add_parser(
+        "invite-url", help="the URL that adds Drillbot to a server"
+    )
+    invite.add_argument("--application-id", type=int, help="default: read from DISCORD_TOKEN")
+    invite.set_defaults(action=run.discord_invite_url)
     return root
 
 

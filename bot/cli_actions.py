@@ -185,3 +185,18 @@ async def drills_import(args: argparse.Namespace) -> int:
 
 async def _find(app: App, platform: str, space: str, channel_ref: str) -> Channel | None:
     return await app.core.db.run(lambda uow: uow.channels.find(platform, space, channel_ref))
+
+
+async def discord_invite_url(args: argparse.Namespace) -> int:
+    """Print the OAuth2 URL with exactly the scopes and permissions Drillbot uses."""
+    # Imported here so the other commands never load discord.py.
+    from bot.platforms.discord_app.invite import application_id_from_token, invite_url
+
+    token = args.settings.discord.token
+    app_id = args.application_id or (
+        application_id_from_token(token.get_secret_value()) if token else None
+    )
+    if app_id is None:
+        raise Refused("pass --application-id, or set DISCORD_TOKEN")
+    print(invite_url(app_id))
+    return 0

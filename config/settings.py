@@ -46,6 +46,7 @@ class DiscordSettings(_Section):
     guild_id: int | None = None
     api_url: str = "https://discord.com/api/v10"
     gateway_url: str = "wss://gateway.discord.gg/"
+    sharded: bool = False  # AutoShardedClient, for bots in thousands of servers
 
 
 class SlackSettings(_Section):

@@ -1,0 +1,101 @@
+"""Gateway events into use cases: thread messages are answers, raw edits and deletes change them.
+
+Messages from bots (this one included) and webhooks are never passed on. Without the Message
+Content intent Discord blanks members' text, so edits are ignored then (members answer by button).
+"""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+
+from bot.core.cards import AnswerReceipt
+from bot.core.model import Place
+from bot.core.services import answers
+from bot.core.services.ballots import ballot_for
+from bot.platforms.discord_app.events import Deps, Handler
+from bot.platforms.discord_app.refs import actor_of, thread_place
+
+log = logging.getLogger(__name__)
+MEMBER_TEXT = (discord.MessageType.default, discord.MessageType.reply)
+
+
+async def offer_votes(deps: Deps, receipt: AnswerReceipt | None) -> None:
+    """A new answer open to votes gets its Vote button in the round's thread."""
+    if receipt is None or not receipt.created:
+        return
+    ballot = await ballot_for(deps.core, receipt, deps.clock())
+    if ballot is not None:
+        await deps.platform.offer_votes(ballot)
+
+
+class MessageEvents:
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+
+    def table(self) -> dict[str, Handler]:
+        return {
+            "on_ready": self.on_ready,
+            "on_message": self.on_message,
+            "on_raw_message_edit": self.on_raw_message_edit,
+            "on_raw_message_delete": self.on_raw_message_delete,
+            "on_raw_bulk_message_delete": self.on_raw_bulk_message_delete,
+        }
+
+    async def on_ready(self) -> None:
+        # Posting is driven by the core's outbox only, so a reconnect never posts anything.
+        client = self.deps.platform.client
+        if client is not None:
+            log.info("Discord: ready as %s in %d guild(s)", client.user, len(client.guilds))
+
+    async def on_message(self, message: discord.Message) -> None:
+        guild, channel = message.guild, message.channel
+        place = thread_place(channel, channel.id, guild.id) if guild is not None else None
+        if guild is None or place is None or not _from_member(message):
+            return
+        receipt = await answers.receive_message(
+            self.deps.core,
+            actor_of(message.author, guild.id),
+            place,
+            str(message.id),
+            message.content,
+            self.deps.clock(),
+        )
+        await offer_votes(self.deps, receipt)
+
+    async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
+        content = payload.data.get("content")
+        author = payload.message.author
+        if payload.guild_id is None or author.bot or not content or not self._reads_content:
+            return
+        place = self._place(payload.channel_id, payload.guild_id)
+        if place is not None:
+            now = self.deps.clock()
+            await answers.edit_message(self.deps.core, place, str(payload.message_id), content, now)
+
+    async def on_raw_message_delete(self, payload: discord.RawMessageDeleteEvent) -> None:
+        await self._deleted(payload.guild_id, payload.channel_id, [payload.message_id])
+
+    async def on_raw_bulk_message_delete(self, payload: discord.RawBulkMessageDeleteEvent) -> None:
+        await self._deleted(payload.guild_id, payload.channel_id, sorted(payload.message_ids))
+
+    async def _deleted(self, guild_id: int | None, channel_id: int, ids: list[int]) -> None:
+        place = self._place(channel_id, guild_id) if guild_id is not None else None
+        if place is None:
+            return
+        for message_id in ids:
+            await answers.delete_message(self.deps.core, place, str(message_id), self.deps.clock())
+
+    @property
+    def _reads_content(self) -> bool:
+        return self.deps.platform.reads_content
+
+    def _place(self, channel_id: int, guild_id: int) -> Place | None:
+        client = self.deps.platform.client
+        channel = client.get_channel(channel_id) if client is not None else None
+        return thread_place(channel, channel_id, guild_id)
+
+
+def _from_member(message: discord.Message) -> bool:
+    return not message.author.bot and message.webhook_id is None and message.type in MEMBER_TEXT

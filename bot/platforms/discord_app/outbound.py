@@ -1,0 +1,189 @@
+"""Core cards into Discord messages: one translation table, card type -> message parts.
+
+Text pieces come from ``bot.core.render`` (member text defanged there); names are also escaped
+for markdown here, and every message is sent with ``AllowedMentions.none()``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import discord
+from discord.utils import escape_markdown, format_dt
+
+from bot.core import render
+from bot.core.cards import (
+    Card,
+    DrillCard,
+    LeaderboardCard,
+    Notice,
+    ResultsCard,
+    SettingsCard,
+    StreakCard,
+    VoteReceipt,
+)
+from bot.core.model import AnswerTally
+from bot.core.services.ballots import Ballot
+from bot.core.text import clip, defang_mentions, one_line
+from bot.platforms.discord_app.components import AnswerButton, VoteButton, buttons
+from bot.platforms.discord_app.refs import jump_url
+
+COLOUR = discord.Colour(0x3B82F6)
+CONTENT_CHARS, TITLE_CHARS, DESCRIPTION_CHARS, FIELD_CHARS = 2000, 256, 4096, 1024
+IN_THREAD = "Answer in this thread (or with the Answer button) before it closes, then vote for the answers you would hire."
+BY_BUTTON = "Answer with the Answer button below before it closes, then vote for the answers you would hire in the thread."
+_LIST_LINE = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s")
+ON_DEMAND = "Answer with the button below; what strong answers cover is shown once you answer."
+
+
+@dataclass(frozen=True)
+class Where:
+    """What a card needs to know about where it lands."""
+
+    guild_id: int = 0
+    thread_id: int | None = None  # the round's thread, for jump links to answers
+    answers_in_thread: bool = True  # False without the Message Content intent
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    content: str | None = None
+    embed: discord.Embed | None = None
+    view: discord.ui.View | None = None
+
+    def kwargs(self) -> dict[str, Any]:
+        """Keyword arguments for ``send`` / ``send_message`` / ``followup.send``."""
+        parts: dict[str, Any] = {"allowed_mentions": discord.AllowedMentions.none()}
+        if self.content is not None:
+            parts["content"] = self.content
+        if self.embed is not None:
+            parts["embed"] = self.embed
+        if self.view is not None:
+            parts["view"] = self.view
+        return parts
+
+    def sent(self) -> None:
+        """Release the view once sent: its buttons are dynamic items, dispatched by custom_id, so
+        the object is not needed (discord.py would keep an ephemeral one for 15 minutes)."""
+        if self.view is not None:
+            self.view.stop()
+
+
+def outgoing(card: Card, where: Where) -> Outgoing:
+    return TABLE[type(card)](card, where)
+
+
+def reflow(text: str) -> str:
+    """Drill prompts are wrapped at ~100 columns in the bank; Discord wraps by itself, so single
+    line breaks inside a paragraph become spaces (paragraphs and list lines stay)."""
+    paragraphs = re.split(r"\n\s*\n", text.strip())
+    return "\n\n".join(_join_lines(paragraph) for paragraph in paragraphs)
+
+
+def _join_lines(paragraph: str) -> str:
+    lines = paragraph.splitlines()
+    if any(_LIST_LINE.match(line) for line in lines):
+        return paragraph
+    return " ".join(line.strip() for line in lines)
+
+
+def name(text: str) -> str:
+    return escape_markdown(defang_mentions(text))
+
+
+def text_only(text: str) -> Outgoing:
+    return Outgoing(content=clip(text, CONTENT_CHARS))
+
+
+def drill_message(card: DrillCard, where: Where) -> Outgoing:
+    drill = card.drill
+    how = ON_DEMAND if card.mode != "daily" else IN_THREAD if where.answers_in_thread else BY_BUTTON
+    embed = discord.Embed(
+        title=clip(defang_mentions(drill.title), TITLE_CHARS),
+        description=clip(f"{reflow(defang_mentions(drill.prompt))}\n\n{how}", DESCRIPTION_CHARS),
+        colour=COLOUR,
+    )
+    closes = f"{format_dt(card.closes_at, 'f')} ({format_dt(card.closes_at, 'R')})"
+    embed.add_field(name="Answers close", value=closes, inline=False)
+    tags = ", ".join(drill.tags)
+    embed.set_footer(
+        text=f"{render.kind_label(drill.kind)} · difficulty {drill.difficulty}/3 · {tags}"
+    )
+    if card.requested_by:
+        embed.set_author(name=clip(f"For {defang_mentions(card.requested_by)}", TITLE_CHARS))
+    return Outgoing(embed=embed, view=buttons(AnswerButton(card.round_id)))
+
+
+def results_message(card: ResultsCard, where: Where) -> Outgoing:
+    heading = "Thanks for practising" if card.practice else "Results"
+    lines = [] if card.practice else [_turnout(card)]
+    if card.top:
+        lines += ["", "**Top answers**"]
+        lines += [_top_line(n, tally, where) for n, tally in enumerate(card.top, start=1)]
+    embed = discord.Embed(
+        title=clip(f"{heading}: {defang_mentions(card.drill.title)}", TITLE_CHARS),
+        description=clip("\n".join(lines).strip(), DESCRIPTION_CHARS) or None,
+        colour=COLOUR,
+    )
+    embed.add_field(name="A strong answer covers", value=_bullets(card.drill.rubric), inline=False)
+    embed.add_field(name="Follow-up questions", value=_bullets(card.drill.follow_ups), inline=False)
+    return Outgoing(embed=embed)
+
+
+def _turnout(card: ResultsCard) -> str:
+    if not card.answers:
+        return "No answers this time; the rubric is below for practice."
+    return f"{render.plural(card.answers, 'answer')}, {render.plural(card.voters, 'voter')}."
+
+
+def _top_line(place: int, tally: AnswerTally, where: Where) -> str:
+    preview = clip(one_line(defang_mentions(tally.text)), render.ANSWER_PREVIEW_CHARS)
+    votes = render.plural(tally.votes, "vote")
+    line = f"{place}. **{name(tally.display_name)}** ({votes}): {preview}"
+    url = jump_url(where.guild_id, where.thread_id, tally.message_ref) if where.thread_id else None
+    return f"{line} [jump to answer]({url})" if url else line
+
+
+def _bullets(points: Iterable[str]) -> str:
+    return clip("\n".join(f"- {defang_mentions(point)}" for point in points), FIELD_CHARS)
+
+
+def leaderboard_message(card: LeaderboardCard, where: Where) -> Outgoing:
+    # The first line of the plain text is the title, which the embed shows as its title.
+    body = render.leaderboard_text(card).split("\n", 1)[1]
+    embed = discord.Embed(
+        title=clip(defang_mentions(card.title), TITLE_CHARS),
+        description=clip(body, DESCRIPTION_CHARS),
+        colour=COLOUR,
+    )
+    return Outgoing(embed=embed)
+
+
+def settings_message(card: SettingsCard, where: Where) -> Outgoing:
+    embed = discord.Embed(
+        title="Drillbot settings for this channel",
+        description=clip(render.settings_text(card), DESCRIPTION_CHARS),
+        colour=COLOUR,
+    )
+    return Outgoing(embed=embed)
+
+
+def ballot_message(ballot: Ballot) -> Outgoing:
+    content = f"Answer #{ballot.answer_id} by {name(ballot.author_name)}"
+    return Outgoing(
+        content=clip(content, CONTENT_CHARS), view=buttons(VoteButton(ballot.answer_id))
+    )
+
+
+TABLE: dict[type[Any], Callable[[Any, Where], Outgoing]] = {
+    DrillCard: drill_message,
+    ResultsCard: results_message,
+    LeaderboardCard: leaderboard_message,
+    SettingsCard: settings_message,
+    StreakCard: lambda card, _: text_only(render.streak_text(card)),
+    Notice: lambda card, _: text_only(card.text),
+    VoteReceipt: lambda card, _: text_only(card.text),
+}

@@ -1,0 +1,118 @@
+"""``DiscordPlatform``: the core's port on Discord. A daily drill is an embed in the channel plus a
+public thread opened from it; results go to that thread; the weekly leaderboard to the channel.
+
+Every post carries a nonce derived from the idempotency key (``enforce_nonce``), so Discord drops a
+retried duplicate; a drill whose thread cannot be opened is withdrawn, so its retry posts afresh.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+import discord
+
+from bot.core.cards import Card, DrillCard
+from bot.core.ports import Posted, SendFailed
+from bot.core.services.ballots import Ballot
+from bot.core.text import clip
+from bot.platforms.discord_app.failures import TRANSPORT_ERRORS, send_failed
+from bot.platforms.discord_app.outbound import Where, ballot_message, outgoing
+from bot.platforms.discord_app.refs import PLATFORM, nonce_for
+
+if TYPE_CHECKING:  # importing discord.types first at run time is circular
+    from discord.types.threads import ThreadArchiveDuration
+
+log = logging.getLogger(__name__)
+THREAD_ALREADY_CREATED = 160004
+ARCHIVE_MINUTES: tuple[ThreadArchiveDuration, ...] = (1440, 4320, 10080)
+THREAD_NAME_CHARS = 100
+Sendable = discord.TextChannel | discord.Thread
+
+
+def archive_minutes(remaining: timedelta) -> ThreadArchiveDuration:
+    """The shortest auto-archive duration that outlasts the answer window."""
+    minutes = remaining.total_seconds() / 60
+    return next((m for m in ARCHIVE_MINUTES if m >= minutes), ARCHIVE_MINUTES[-1])
+
+
+def label(target: Sendable) -> str:
+    """``#name`` of the channel (a thread's parent), for log lines and admin hints."""
+    channel = target.parent if isinstance(target, discord.Thread) else target
+    return f"#{channel.name}" if channel is not None else f"channel {target.id}"
+
+
+class DiscordPlatform:
+    name = PLATFORM
+
+    def __init__(self, clock: Callable[[], datetime]) -> None:
+        self.client: discord.Client | None = None  # set by the runtime while connected
+        self.reads_content = True  # False when the Message Content intent was not granted
+        self._clock = clock
+
+    async def deliver(
+        self, channel_ref: str, thread_ref: str | None, card: Card, idempotency_key: str
+    ) -> Posted:
+        where = f"channel {channel_ref}"
+        try:
+            target = await self.channel(int(thread_ref or channel_ref))
+            where = label(target)
+            return await self._post(target, card, nonce_for(idempotency_key))
+        except (discord.HTTPException, *TRANSPORT_ERRORS) as error:
+            raise send_failed(error, where) from error
+
+    async def channel(self, channel_id: int) -> Sendable:
+        """A text channel or thread, from the cache or (an archived thread) from the API."""
+        if self.client is None or self.client.is_closed():
+            raise SendFailed("Drillbot is not connected to Discord")
+        found = self.client.get_channel(channel_id) or await self.client.fetch_channel(channel_id)
+        if not isinstance(found, Sendable):
+            raise SendFailed(
+                f"channel {channel_id} is not a text channel or thread", permanent=True
+            )
+        return found
+
+    async def _post(self, target: Sendable, card: Card, nonce: str) -> Posted:
+        thread_id = target.id if isinstance(target, discord.Thread) else None
+        parts = outgoing(card, Where(target.guild.id, thread_id, self.reads_content))
+        try:
+            message = await target.send(**parts.kwargs(), nonce=nonce)
+        finally:
+            parts.sent()
+        if not isinstance(card, DrillCard) or thread_id is not None:
+            return Posted(str(message.id))
+        return Posted(str(message.id), str(await self._open_thread(message, card)))
+
+    async def _open_thread(self, message: discord.Message, card: DrillCard) -> int:
+        name = clip(f"Answers: {card.drill.title}", THREAD_NAME_CHARS)
+        duration = archive_minutes(card.closes_at - self._clock())
+        try:
+            thread = await message.create_thread(name=name, auto_archive_duration=duration)
+        except discord.HTTPException as error:
+            if error.code == THREAD_ALREADY_CREATED:  # a retry that Discord deduplicated
+                return message.id
+            await self._withdraw(message)
+            raise
+        return thread.id
+
+    async def _withdraw(self, message: discord.Message) -> None:
+        try:
+            await message.delete()
+        except (discord.HTTPException, *TRANSPORT_ERRORS) as error:
+            log.warning(
+                "could not withdraw drill post %d without its thread: %s", message.id, error
+            )
+
+    async def offer_votes(self, ballot: Ballot) -> None:
+        """Post "Answer #N by NAME" with its Vote button in the round's thread (best effort)."""
+        try:
+            thread = await self.channel(int(ballot.thread_ref))
+            parts = ballot_message(ballot)
+            try:
+                await thread.send(**parts.kwargs(), nonce=nonce_for(f"ballot:{ballot.answer_id}"))
+            finally:
+                parts.sent()
+        except (SendFailed, discord.HTTPException, *TRANSPORT_ERRORS) as error:
+            log.warning("could not offer votes for answer %d: %s", ballot.answer_id, error)

@@ -1,0 +1,88 @@
+"""Answering interactions with the core's replies, always within Discord's 3 seconds.
+
+The use case runs at once; if it has not finished after ``defer_after`` seconds the interaction is
+deferred (ephemeral unless the reply is expected to be public) and the reply follows up.
+Private replies are ephemeral.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable
+
+import discord
+
+from bot.core.cards import AnswerReceipt, Reply, refuse, tell
+from bot.platforms.discord_app.failures import TRANSPORT_ERRORS
+from bot.platforms.discord_app.outbound import Where, outgoing
+
+log = logging.getLogger(__name__)
+FAILED = "Something went wrong on Drillbot's side; nothing was changed. Please try again."
+DM_ONLY = "Drillbot works in server channels: use its commands in a drill channel of your server."
+
+
+async def respond(
+    interaction: discord.Interaction,
+    work: Awaitable[Reply],
+    where: Where,
+    defer_after: float,
+    public: bool = False,
+) -> Reply:
+    """Run ``work`` and show its reply; a failure shows a short apology instead."""
+    try:
+        reply = await _within_deadline(interaction, work, defer_after, public)
+    except Exception:
+        log.exception("interaction %d failed", interaction.id)
+        reply = refuse(FAILED)
+    await show(interaction, reply, where)
+    return reply
+
+
+async def _within_deadline(
+    interaction: discord.Interaction, work: Awaitable[Reply], defer_after: float, public: bool
+) -> Reply:
+    task = asyncio.ensure_future(work)
+    done, _ = await asyncio.wait({task}, timeout=defer_after)
+    if not done:
+        try:
+            await interaction.response.defer(ephemeral=not public, thinking=True)
+        except (discord.HTTPException, *TRANSPORT_ERRORS) as error:
+            log.warning("could not defer interaction %d: %s", interaction.id, error)
+    return await task
+
+
+async def show(interaction: discord.Interaction, reply: Reply, where: Where) -> None:
+    message = outgoing(reply.card, where)
+    try:
+        if interaction.response.is_done():
+            await interaction.followup.send(**message.kwargs(), ephemeral=reply.private)
+        else:
+            await interaction.response.send_message(**message.kwargs(), ephemeral=reply.private)
+    except (discord.HTTPException, *TRANSPORT_ERRORS) as error:
+        log.warning("could not answer interaction %d: %s", interaction.id, error)
+    finally:
+        message.sent()
+
+
+async def dm_only(interaction: discord.Interaction) -> None:
+    await show(interaction, tell(DM_ONLY), Where())
+
+
+def receipt_reply(receipt: AnswerReceipt | None) -> Reply:
+    """What a member sees after answering in the modal."""
+    if receipt is None:
+        return refuse(
+            "Nothing was recorded: that drill is not open to you, or the answer was empty."
+        )
+    if receipt.reveal is not None:
+        return Reply(receipt.reveal)
+    if not receipt.created:
+        text = f"Added to your answer #{receipt.answer_id}."
+    elif receipt.late:
+        text = f"Recorded as late answer #{receipt.answer_id}: the window had closed, so it earns no points."
+    else:
+        text = f"Recorded as answer #{receipt.answer_id}; members can vote for it in the drill's thread."
+    if receipt.truncated:
+        text += " It was stored up to 16,000 characters."
+    return tell(text)

@@ -1,0 +1,122 @@
+"""The adapter's pure parts: invite URL, nonces, archive durations, card rendering within
+Discord's limits, and how Discord errors map onto retries."""
+
+from __future__ import annotations
+
+import base64
+from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
+
+import aiohttp
+import discord
+import pytest
+
+from bot.core.cards import DrillCard, LeaderboardCard, ResultsCard
+from bot.core.model import AnswerTally, Standing
+from bot.platforms.discord_app.failures import send_failed
+from bot.platforms.discord_app.invite import application_id_from_token, invite_url
+from bot.platforms.discord_app.outbound import Where, outgoing, reflow
+from bot.platforms.discord_app.platform import archive_minutes
+from bot.platforms.discord_app.refs import jump_url, nonce_for
+from drills import Drill
+from tests.fakes.discord import validation
+
+T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+LONG = "word " * 2000
+DRILL = Drill(
+    id="ld-long-one",
+    kind="live-debugging",
+    title="T" * 100,
+    difficulty=3,
+    tags=("a-tag", "b-tag"),
+    prompt="@everyone " + "p" * 1480,
+    rubric=tuple("r" * 200 for _ in range(6)),
+    follow_ups=tuple("f" * 300 for _ in range(3)),
+)
+
+
+def test_invite_url_asks_for_exactly_what_drillbot_uses() -> None:
+    url = invite_url(1234)
+    assert url.startswith("https://discord.com/oauth2/authorize?client_id=1234")
+    assert "scope=bot+applications.commands" in url
+    expected = (1 << 10) | (1 << 11) | (1 << 14) | (1 << 16) | (1 << 35) | (1 << 38)
+    assert f"permissions={expected}" in url and expected == 309237730304
+
+
+def test_nonces_are_stable_short_and_distinct() -> None:
+    assert nonce_for("drill:1") == nonce_for("drill:1") != nonce_for("drill:2")
+    assert len(nonce_for("weekly:123456:2026-11-23" * 4)) <= 25
+
+
+def test_threads_outlast_the_answer_window() -> None:
+    assert archive_minutes(timedelta(hours=24)) == 1440
+    assert archive_minutes(timedelta(minutes=90)) == 1440
+    assert archive_minutes(timedelta(hours=30)) == 4320
+    assert archive_minutes(timedelta(days=7)) == 10080
+
+
+def test_jump_links_only_for_real_messages() -> None:
+    assert jump_url(1, 2, "3") == "https://discord.com/channels/1/2/3"
+    assert jump_url(1, 2, "modal:99") is None
+
+
+def test_prompts_reflow_but_keep_paragraphs_and_lists() -> None:
+    assert reflow("a\nb\n\n- one\n- two") == "a b\n\n- one\n- two"
+
+
+def within_limits(card: object, where: Where | None = None) -> dict[str, object]:
+    message = outgoing(card, where or Where())  # type: ignore[arg-type]
+    body = {
+        "content": message.content,
+        "embeds": [message.embed.to_dict()] if message.embed else [],
+    }
+    assert not validation.message(body, has_files=False, where="test")
+    message.sent()
+    return body
+
+
+def test_the_longest_cards_fit_in_one_embed_and_ping_nobody() -> None:
+    tallies = tuple(
+        AnswerTally(n, n, "@here " + "N" * 90, LONG, 3, T0, str(1000 + n)) for n in range(1, 4)
+    )
+    results = within_limits(ResultsCard(1, DRILL, tallies, 40, 30), Where(5, 6))
+    drill = within_limits(DrillCard(1, "on_demand", DRILL, T0, "UTC", "@everyone" * 20))
+    standings = tuple(Standing(n, "x" * 100, 10, 5, 5, 3) for n in range(10))
+    board = within_limits(LeaderboardCard("Weekly leaderboard", standings))
+    text = str(results) + str(drill) + str(board)
+    assert "@everyone" not in text and "@here" not in text
+    assert "https://discord.com/channels/5/6/1001" in str(results)
+
+
+def error(cls: type[discord.HTTPException], status: int, code: int) -> discord.HTTPException:
+    response = SimpleNamespace(status=status, reason="x")
+    return cls(response, {"code": code, "message": "x"})  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("failure", "permanent", "hinted"),
+    [
+        (error(discord.Forbidden, 403, 50013), False, True),
+        (error(discord.Forbidden, 403, 50001), False, True),
+        (error(discord.NotFound, 404, 10003), True, False),
+        (error(discord.NotFound, 404, 10008), False, False),
+        (error(discord.DiscordServerError, 503, 0), False, False),
+        (error(discord.HTTPException, 400, 50035), True, False),
+        (aiohttp.ClientConnectionError("reset"), False, False),
+        (TimeoutError(), False, False),
+    ],
+)
+def test_errors_map_to_retries_and_hints(
+    failure: BaseException, permanent: bool, hinted: bool
+) -> None:
+    mapped = send_failed(failure, "#daily")
+    assert mapped.permanent is permanent
+    assert (mapped.admin_hint is not None) is hinted
+    if hinted:
+        assert mapped.admin_hint is not None and mapped.admin_hint.endswith("in #daily")
+
+
+def test_the_application_id_comes_from_the_token() -> None:
+    head = base64.b64encode(b"1234567890123").decode().rstrip("=")
+    assert application_id_from_token(f"{head}.GxYzAb.secret-part") == 1234567890123
+    assert application_id_from_token("not a token") is None

@@ -1,0 +1,153 @@
+"""A scripted week with the real discord.py client in the real ``DiscordRuntime`` against
+FakeDiscord, the core's due work driven with a simulated clock (as the scheduler would)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from tests.fakes.discord import FakeChannel
+from tests.platforms.discord_app.checks import assert_clean, assert_shape
+from tests.platforms.discord_app.helpers import (
+    MESSAGES,
+    Drive,
+    answer_row,
+    message_answer,
+    reply_of,
+)
+
+DAY = timedelta(days=1)
+THREADS = "/channels/{channel_id}/messages/{message_id}/threads"
+
+
+async def open_first_round(drive: Drive, monday_morning: datetime) -> FakeChannel:
+    await drive.start()
+    registered = await drive.admin("channel")
+    assert not registered.ephemeral and "now a drill channel" in reply_of(registered)["content"]
+    await drive.sweep(monday_morning + timedelta(hours=1))
+    post = (await drive.posts())["drill:1"]
+    assert post["status"] == "sent"
+    return drive.thread(post["thread_ref"])
+
+
+async def answer_id(drive: Drive, message: dict[str, object]) -> int:
+    found = await drive.core.db.run(lambda uow: message_answer(uow, str(message["id"])))
+    assert found is not None
+    return found
+
+
+async def test_drill_post_is_an_embed_with_an_answer_button_and_a_thread(
+    drive: Drive, monday_morning: datetime
+) -> None:
+    thread = await open_first_round(drive, monday_morning)
+    post = drive.fake.requests_to("POST", MESSAGES)[-1]
+    assert post.path == f"/channels/{drive.hall.channel.id}/messages"
+    assert_shape("drill_post", post.json)
+    embed = post.json["embeds"][0]
+    assert embed["fields"][0]["name"] == "Answers close" and "<t:" in embed["fields"][0]["value"]
+    assert "\n\nAnswer in this thread" in embed["description"]
+    assert post.json["enforce_nonce"] is True and len(post.json["nonce"]) <= 25
+    opened = drive.fake.requests_to("POST", THREADS)[0]
+    assert opened.json["auto_archive_duration"] == 1440 and opened.json["name"].startswith(
+        "Answers"
+    )
+    assert thread.parent_id == drive.hall.channel.id and thread.id == int(post.response["id"])
+    assert_clean(drive.fake)
+
+
+async def test_first_day_answers_edits_deletes_votes_and_results(
+    drive: Drive, monday_morning: datetime
+) -> None:
+    hall, fake = drive.hall, drive.fake
+    thread = await open_first_round(drive, monday_morning)
+    drive.clock.now = monday_morning + timedelta(hours=2)
+    first = await drive.answer(thread, hall.alice, "Mitigate first: pause the job.")
+    alice_id = await answer_id(drive, first)
+    ballot = await drive.wait_ballot(thread, alice_id)
+    assert ballot["content"] == f"Answer #{alice_id} by Alice"
+    assert_shape("ballot", fake.requests_to("POST", MESSAGES)[-1].json)
+    await drive.answer(thread, hall.alice, "Then list the charges, @everyone.")
+    bob_id = await answer_id(drive, await drive.answer(thread, hall.bob, "Check idempotency keys."))
+    carol = await drive.answer(thread, hall.carol, "Roll back the cron change.")
+    carol_id = await answer_id(drive, carol)
+    await drive.wait_ballot(thread, bob_id)
+    await drive.wait_ballot(thread, carol_id)
+    assert len(drive.bot_messages(thread)) == 3  # one ballot per answer, not per message
+
+    await fake.edit_message(first, "Mitigate first: pause the job and tell support.")
+    await drive.until(lambda uow: "tell support" in answer_row(uow, alice_id).text)
+    await fake.delete_message(carol)
+    await drive.until(lambda uow: answer_row(uow, carol_id).withdrawn)
+
+    custom_id = f"drillbot:vote:{alice_id}"
+    for voter in (hall.bob, hall.carol):
+        vote = await drive.click(ballot, custom_id, voter)
+        assert vote.ephemeral and "Vote recorded for Alice's answer" in reply_of(vote)["content"]
+    own = await drive.click(ballot, custom_id, hall.alice)
+    assert own.ephemeral and reply_of(own)["content"] == "You cannot vote for your own answer."
+    bob_ballot = drive.ballot(thread, bob_id)
+    twice = [await drive.click(bob_ballot, f"drillbot:vote:{bob_id}", hall.carol) for _ in "12"]
+    assert "withdrawn" in reply_of(twice[1])["content"]
+
+    await drive.sweep(monday_morning + timedelta(hours=1) + DAY)
+    results = (await drive.posts())["results:1"]
+    assert results["status"] == "sent"
+    sent = [
+        r for r in fake.requests_to("POST", MESSAGES) if r.path.endswith(f"/{thread.id}/messages")
+    ]
+    assert_shape("results_post", sent[-1].json)
+    embed = sent[-1].json["embeds"][0]
+    assert embed["title"].startswith("Results: ")
+    jump = f"https://discord.com/channels/{hall.guild.id}/{thread.id}/{first['id']}"
+    assert "1. **Alice** (2 votes)" in embed["description"] and jump in embed["description"]
+    assert "@\u200beveryone" in embed["description"]  # member text is defanged
+    assert [f["name"] for f in embed["fields"]] == ["A strong answer covers", "Follow-up questions"]
+
+    late = await drive.click(ballot, custom_id, hall.bob)
+    assert late.ephemeral and "Voting has closed" in reply_of(late)["content"]
+    assert_clean(fake)
+
+
+async def test_bots_webhooks_and_channel_chatter_are_not_answers(
+    drive: Drive, monday_morning: datetime
+) -> None:
+    hall, fake = drive.hall, drive.fake
+    thread = await open_first_round(drive, monday_morning)
+    robot = fake.add_member(hall.guild, "ci-bot")
+    robot.user.bot = True
+    await fake.member_says(thread, robot, "I am a bot answer")
+    await fake.member_says(hall.channel, hall.alice, "chatter in the channel, not the thread")
+    marker = await drive.answer(thread, hall.bob, "the only answer")
+    stored = await drive.core.db.run(
+        lambda uow: uow.connection.exec_driver_sql("SELECT count(*) FROM answers").scalar()
+    )
+    assert stored == 1 and await answer_id(drive, marker)
+
+
+async def test_a_week_of_daily_posts_then_the_weekly_leaderboard(
+    drive: Drive, monday_morning: datetime
+) -> None:
+    hall, fake = drive.hall, drive.fake
+    thread = await open_first_round(drive, monday_morning)
+    nine = monday_morning + timedelta(hours=1)
+    for day in range(1, 7):  # Tuesday to Sunday: results of yesterday, today's drill
+        await drive.answer(thread, hall.alice if day == 2 else hall.bob, f"answer on day {day}")
+        await drive.sweep(nine + day * DAY)
+        thread = drive.thread((await drive.posts())[f"drill:{day + 1}"]["thread_ref"])
+    await drive.sweep(nine + 7 * DAY)  # Monday: the leaderboard for the week before
+
+    posts = await drive.posts()
+    assert all(p["status"] in ("sent", "skipped") for p in posts.values()), posts
+    assert sum(key.startswith("drill:") for key in posts) == 8
+    assert (
+        sum(key.startswith("results:") and p["status"] == "sent" for key, p in posts.items()) == 7
+    )
+    assert len(fake.requests_to("POST", THREADS)) == 8
+    board = posts["weekly:1:2026-11-23"]
+    assert board["status"] == "sent"
+    in_channel = drive.bot_messages(hall.channel)
+    embed = next(m for m in in_channel if str(m["id"]) == board["message_ref"])["embeds"][0]
+    assert embed["title"] == "Weekly leaderboard: 23 Nov–29 Nov"
+    assert embed["description"].splitlines()[0].startswith("1. Bob: ")
+    nonces = [r.json["nonce"] for r in fake.requests_to("POST", MESSAGES)]
+    assert len(nonces) == len(set(nonces))
+    assert_clean(fake)
