@@ -18,6 +18,9 @@ from bot.core.services.rounds import close_due_rounds, open_due_rounds
 from bot.core.services.standings import queue_weekly_posts
 
 
+OVERLAP_SENDS = 4  # posts in flight at once when overlapping; platforms pace them themselves
+
+
 @dataclass(frozen=True)
 class SweepReport:
     closed: int
@@ -41,9 +44,9 @@ async def run_due_work(
     opening = asyncio.ensure_future(open_due_channels(core, now))
     sent = 0
     while not opening.done():
-        sent += await deliver_due(core, platforms, now)
+        sent += await deliver_due(core, platforms, now, OVERLAP_SENDS)
         await asyncio.wait({opening}, timeout=0.05)
-    sent += await deliver_due(core, platforms, now)
+    sent += await deliver_due(core, platforms, now, OVERLAP_SENDS)
     return SweepReport(len(closed), weekly, opening.result(), sent)
 
 
