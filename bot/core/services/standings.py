@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from bot.core.cards import LeaderboardCard, Reply, StreakCard
 from bot.core.model import Actor, Channel, Standing
 from bot.core.schedule import current_week, local_date, next_weekly_after, previous_week
-from bot.core.scoring import ANSWER_POINTS, VOTE_POINTS, rank
+from bot.core.scoring import ANSWER_POINTS, VOTE_POINTS
 from bot.core.services.context import Core
 from bot.core.streaks import current_as_of, freezes_as_of
 from bot.storage.uow import UnitOfWork
@@ -40,8 +40,15 @@ def period_standings(
 def top_standings(
     uow: UnitOfWork, channel: Channel, first: date | None, last: date | None, now: datetime
 ) -> tuple[Standing, ...]:
-    """The leaderboard's rows: ranked and cut to size, then given their current streaks."""
-    ranked = rank(period_standings(uow, channel, first, last), LEADERBOARD_SIZE)
+    """The leaderboard's rows: ranked and cut to size in the database, then given current streaks."""
+    ranked = uow.scores.top(
+        channel.id,
+        first or date.min,
+        last or date.max,
+        LEADERBOARD_SIZE,
+        ANSWER_POINTS,
+        VOTE_POINTS,
+    )
     return tuple(_with_streaks(uow, channel, ranked, now))
 
 

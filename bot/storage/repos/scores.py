@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import Connection, bindparam, func, select
+from sqlalchemy import Connection, bindparam, false, func, literal, select, union_all
 
 from bot.core.model import Standing
 from bot.core.scoring import RoundScore
 from bot.core.streaks import StreakState
 from bot.storage.repos.sql import insert_ignoring_conflicts, upsert
-from bot.storage.tables import members, round_scores, streaks
+from bot.storage.tables import answers, members, round_scores, rounds, streaks, votes
 
 _STREAK = select(streaks).where(
     streaks.c.channel_id == bindparam("channel_id"), streaks.c.member_id == bindparam("member_id")
@@ -92,4 +92,67 @@ class ScoreRepo:
         return [
             Standing(r.member_id, r.display_name, int(r.points), int(r.answers), int(r.votes))
             for r in self._c.execute(query)
+        ]
+
+    def top(
+        self,
+        channel_id: int,
+        first: date,
+        last: date,
+        limit: int,
+        answer_points: int,
+        vote_points: int,
+    ) -> list[Standing]:
+        """The leaderboard in one statement: settled scores plus open daily rounds' live tallies,
+        ordered like ``bot.core.scoring.rank`` (points, votes, answers, name, id), cut to ``limit``."""
+        settled = select(
+            round_scores.c.member_id,
+            round_scores.c.points,
+            round_scores.c.answers,
+            round_scores.c.votes,
+        ).where(
+            round_scores.c.channel_id == channel_id, round_scores.c.local_date.between(first, last)
+        )
+        vote_count = func.count(votes.c.id)
+        live = (
+            select(
+                answers.c.member_id,
+                literal(answer_points) + vote_count * vote_points,
+                literal(1),
+                vote_count,
+            )
+            .join(rounds, rounds.c.id == answers.c.round_id)
+            .outerjoin(votes, votes.c.answer_id == answers.c.id)
+            .where(
+                rounds.c.channel_id == channel_id,
+                rounds.c.status == "open",
+                rounds.c.mode == "daily",
+            )
+            .where(
+                rounds.c.local_date.between(first, last),
+                answers.c.late == false(),
+                answers.c.withdrawn == false(),
+            )
+            .group_by(answers.c.id, answers.c.member_id)
+        )
+        both = union_all(settled, live).subquery()
+        points, votes_, answers_ = (
+            func.sum(column) for column in (both.c[1], both.c[3], both.c[2])
+        )
+        query = (
+            select(members.c.id, members.c.display_name, points, answers_, votes_)
+            .join(members, members.c.id == both.c[0])
+            .group_by(members.c.id, members.c.display_name)
+            .order_by(
+                points.desc(),
+                votes_.desc(),
+                answers_.desc(),
+                func.lower(members.c.display_name),
+                members.c.id,
+            )
+            .limit(limit)
+        )
+        return [
+            Standing(int(i), str(n), int(p), int(a), int(v))
+            for i, n, p, a, v in self._c.execute(query)
         ]
