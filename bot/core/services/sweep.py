@@ -17,7 +17,6 @@ from bot.core.services.delivery import deliver_due
 from bot.core.services.rounds import close_due_rounds, open_due_rounds
 from bot.core.services.standings import queue_weekly_posts
 
-
 OVERLAP_SENDS = 4  # posts in flight at once when overlapping; platforms pace them themselves
 
 
