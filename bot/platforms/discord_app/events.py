@@ -18,6 +18,7 @@ import discord
 
 from bot.core.services.context import Core
 from bot.platforms.discord_app.platform import DiscordPlatform
+from bot.platforms.tasks import drain
 
 log = logging.getLogger(__name__)
 Handler = Callable[..., Awaitable[None]]
@@ -65,12 +66,4 @@ class EventTasks:
 
     async def idle(self, grace: float) -> None:
         """Wait for running handlers; cancel those still running after ``grace`` seconds."""
-        pending = {task for task in self.tasks if task is not asyncio.current_task()}
-        if not pending:
-            return
-        _, late = await asyncio.wait(pending, timeout=grace)
-        for task in late:
-            task.cancel()
-        if late:
-            await asyncio.wait(late, timeout=1.0)
-            log.warning("cancelled %d Discord handler(s) still running at shutdown", len(late))
+        await drain(self.tasks, grace, "Discord handler(s)")

@@ -25,6 +25,7 @@ from bot.platforms.slack_app.dedupe import EventClaims, event_id_of
 from bot.platforms.slack_app.members import MemberDirectory
 from bot.platforms.slack_app.platform import SlackPlatform
 from bot.platforms.slack_app.refs import PLATFORM
+from bot.platforms.tasks import drain
 
 log = logging.getLogger(__name__)
 
@@ -119,15 +120,7 @@ class SlackServices:
         """Wait for running listeners (``stop`` and tests); cancel what outlives ``grace`` seconds."""
         for _ in range(3):
             await asyncio.sleep(0)  # listeners bolt scheduled a moment ago get to start
-        pending = {task for task in self.tasks if task is not asyncio.current_task()}
-        if not pending:
-            return
-        _, late = await asyncio.wait(pending, timeout=grace)
-        for task in late:
-            task.cancel()
-        if late:
-            await asyncio.wait(late, timeout=1.0)
-            log.warning("cancelled %d Slack listener(s) still running at shutdown", len(late))
+        await drain(self.tasks, grace, "Slack listener(s)")
 
 
 def _team_of(body: dict[str, Any]) -> str:
