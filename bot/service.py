@@ -40,6 +40,7 @@ def runtimes_for(app: App, wake: DrillScheduler) -> list[PlatformRuntime]:
 
 
 async def run_service(settings: Settings) -> int:
+    stopped = _stop_signal()  # first, so a stop during start-up is not lost
     app = await build(settings)
     platforms: dict[
         str, Platform
@@ -56,7 +57,8 @@ async def run_service(settings: Settings) -> int:
             platforms[runtime.platform.name] = runtime.platform
         await scheduler.start()
         log.info("drillbot running on %s", ", ".join(sorted(platforms)))
-        await _until_stopped()
+        await stopped.wait()
+        log.info("drillbot stopping")
         return 0
     except Exception as error:
         log.exception("drillbot stopped")
@@ -68,10 +70,10 @@ async def run_service(settings: Settings) -> int:
         await app.db.dispose()
 
 
-async def _until_stopped() -> None:
-    """Wait for SIGTERM (a platform's shutdown) or SIGINT (Ctrl-C)."""
+def _stop_signal() -> asyncio.Event:
+    """Set by SIGTERM (a platform's shutdown) or SIGINT (Ctrl-C)."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    await stop.wait()
+    return stop

@@ -1,0 +1,106 @@
+"""``drillbot run`` as a real subprocess, connected to the local fakes of Discord and Slack."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import sys
+from pathlib import Path
+
+import aiohttp
+
+from tests.fakes.discord.server import FakeDiscord
+from tests.fakes.slack import FakeSlack, slash_command
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def start_bot(database: Path, **env: str) -> asyncio.subprocess.Process:
+    environment = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DISCORD", "SLACK", "DRILLBOT_", "PORT"))
+    }
+    environment.update(DATABASE_URL=f"sqlite:///{database}", DRILLBOT_SWEEP_SECONDS="1", **env)
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        env=environment,
+    )
+
+
+async def stop_bot(process: asyncio.subprocess.Process) -> str:
+    """SIGTERM, as a platform stops a process; returns everything it logged."""
+    process.send_signal(signal.SIGTERM)
+    out, err = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode == 0, err.decode()
+    return (out + err).decode()
+
+
+async def test_drillbot_run_serves_slack_over_http_and_stops_cleanly(tmp_path):
+    port = free_port()
+    async with FakeSlack() as fake:
+        bot = await start_bot(
+            tmp_path / "slack.db",
+            SLACK_BOT_TOKEN=fake.bot_token,
+            SLACK_SIGNING_SECRET=fake.signing_secret,
+            PORT=str(port),
+            DRILLBOT_SLACK_API_URL=fake.base_url,
+        )
+        try:
+            async with aiohttp.ClientSession() as session:
+                await _healthy(session, f"http://127.0.0.1:{port}/healthz")
+                command = slash_command(text="help", response_url=fake.new_response_url())
+                request = command.signed(fake.signing_secret)
+                url = f"http://127.0.0.1:{port}/slack/events"
+                async with session.post(
+                    url, data=request.body, headers=request.headers
+                ) as response:
+                    assert response.status == 200
+                reply = await fake.wait_for_response(timeout=10)
+                assert "Drillbot commands" in str(reply)
+        finally:
+            logged = await stop_bot(bot)
+    assert fake.bot_token not in logged and fake.signing_secret not in logged
+
+
+async def _healthy(session: aiohttp.ClientSession, url: str) -> None:
+    for _ in range(300):
+        try:
+            async with session.get(url) as response:
+                if response.status == 200:
+                    return
+        except aiohttp.ClientConnectionError:
+            pass
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"{url} never answered")
+
+
+async def test_drillbot_run_connects_to_discord_and_stops_cleanly(tmp_path):
+    async with FakeDiscord() as fake:
+        fake.add_guild("Study group")
+        bot = await start_bot(
+            tmp_path / "discord.db",
+            DISCORD_TOKEN=fake.token,
+            DRILLBOT_DISCORD_API_URL=fake.api_url,
+            DRILLBOT_DISCORD_GATEWAY_URL=fake.gateway_url,
+        )
+        try:
+            await fake.wait_until(
+                lambda: fake.identify_count >= 1 and len(fake.commands()) >= 3, timeout=60
+            )
+            names = {command.name for command in fake.commands()}
+            assert {"drill", "streak", "leaderboard", "drill-admin"} <= names
+        finally:
+            logged = await stop_bot(bot)
+    assert fake.token not in logged
