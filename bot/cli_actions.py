@@ -40,8 +40,12 @@ async def _app(args: argparse.Namespace) -> App:
 
 async def run(args: argparse.Namespace) -> int:
     settings = args.settings
-    setup_logging(settings.core.log_level, settings.core.log_format)
-    if not args.console and (settings.wants_discord or settings.wants_slack):
+    console = args.console or not (settings.wants_discord or settings.wants_slack)
+    # The console's transcript shares the terminal with the log: keep routine lines out of it
+    # unless a level was asked for.
+    quiet = console and "log_level" not in settings.core.model_fields_set
+    setup_logging("WARNING" if quiet else settings.core.log_level, settings.core.log_format)
+    if not console:
         # Imported here so the console channel starts without loading discord.py and slack-bolt.
         from bot.service import run_service
 
