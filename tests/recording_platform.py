@@ -21,7 +21,6 @@ class RecordingPlatform:
     name: str = "test"
     deliveries: list[Delivery] = field(default_factory=list)
     failures: list[SendFailed] = field(default_factory=list)
-    crash_after_send: bool = False
 
     def fail_next(self, *failures: SendFailed) -> None:
         self.failures.extend(failures)

@@ -7,7 +7,7 @@ from bot.core.cards import DrillCard
 from bot.core.schedule import next_post_after
 from bot.core.services import admin
 from bot.scheduling import DrillScheduler, daily_trigger
-from tests.core.services.helpers import PLATFORM, member, register, reload
+from tests.core.services.helpers import PLATFORM, register, reload
 from tests.recording_platform import RecordingPlatform
 
 
@@ -74,4 +74,3 @@ async def test_a_poke_runs_due_work_and_a_second_poke_posts_nothing_new(core, mo
         assert len(platform.of_type(DrillCard)) == 1
     finally:
         await scheduler.stop()
-    assert member("x").platform == PLATFORM

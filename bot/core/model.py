@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -100,13 +100,3 @@ class Standing:
     answers: int
     votes: int
     streak: int = 0
-
-
-@dataclass
-class Outcome:
-    """What a member's action produced: a reply for them and whether it was accepted."""
-
-    text: str
-    ok: bool = True
-    private: bool = True
-    extra: dict[str, object] = field(default_factory=dict)

@@ -40,9 +40,3 @@ def rotation(catalogue: Catalogue, settings: ChannelSettings) -> dict[str, list[
     grouped = catalogue.by_kind()
     kinds = settings.kinds or tuple(sorted(grouped))
     return {kind: grouped[kind] for kind in kinds if grouped.get(kind)}
-
-
-def find_channel(
-    uow: UnitOfWork, platform: str, space_ref: str, channel_ref: str
-) -> Channel | None:
-    return uow.channels.find(platform, space_ref, channel_ref)
