@@ -6,7 +6,7 @@ Target (issue 5): every drill posted with its thread in at most 1.1x the floor t
 
 The fake platform is an aiohttp server on loopback that counts requests in a sliding one-second
 window and answers 429 beyond the limit; the bot side is the real core (SQLite, outbox, leases)
-with an HTTP adapter paced by ``bot.platforms.pacing.RatePacer``.
+with an HTTP adapter paced by ``bench.pacing.RatePacer``.
 """
 
 from __future__ import annotations
@@ -22,12 +22,12 @@ import aiohttp
 from aiohttp import web
 
 from bench.common import START, fresh_core
+from bench.pacing import RatePacer
 from bot.core.cards import Card, DrillCard
 from bot.core.model import Place
 from bot.core.ports import Posted, SendFailed
 from bot.core.services.admin import register_channel
 from bot.core.services.sweep import run_due_work
-from bot.platforms.pacing import RatePacer
 
 SAFETY = 0.99  # pace a hair under the limit so timer jitter never lands a 51st request in a window
 

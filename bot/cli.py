@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from bot import cli_actions as run
+from bot import cli_drills as drills_cli
 from bot.service import PlatformUnavailable
 from config import SettingsError, load_settings
 from drills import DrillFileError
@@ -60,15 +61,15 @@ def _drill_commands(drills: argparse.ArgumentParser) -> None:
     sub = drills.add_subparsers(dest="drills_command", required=True)
     listing = sub.add_parser("list", help="list drills")
     listing.add_argument("--kind")
-    listing.set_defaults(action=run.drills_list)
+    listing.set_defaults(action=drills_cli.drills_list)
     show = sub.add_parser("show", help="show one drill")
     show.add_argument("id")
-    show.set_defaults(action=run.drills_show)
+    show.set_defaults(action=drills_cli.drills_show)
     sub.add_parser("export", help="every drill as JSON on stdout").set_defaults(
-        action=run.drills_export
+        action=drills_cli.drills_export
     )
     sub.add_parser("stats", help="counts by kind, difficulty and tag").set_defaults(
-        action=run.drills_stats
+        action=drills_cli.drills_stats
     )
     importer = sub.add_parser(
         "import", help="validate a file of drills and add them to one channel"
@@ -79,7 +80,7 @@ def _drill_commands(drills: argparse.ArgumentParser) -> None:
         default="console:local:drills",
         help="PLATFORM:SPACE:CHANNEL (default: the console channel)",
     )
-    importer.set_defaults(action=run.drills_import)
+    importer.set_defaults(action=drills_cli.drills_import)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

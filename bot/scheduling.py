@@ -28,12 +28,12 @@ log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
 
 
-def daily_key(channel: Channel) -> str:
+def daily_job_id(channel: Channel) -> str:
     s = channel.settings
     return f"daily:{s.timezone}:{s.post_time:%H:%M}:{''.join(map(str, sorted(s.days)))}"
 
 
-def weekly_key(channel: Channel) -> str:
+def weekly_job_id(channel: Channel) -> str:
     s = channel.settings
     return f"weekly:{s.timezone}:{s.weekly_time:%H:%M}:{s.weekly_day}"
 
@@ -82,14 +82,14 @@ class DrillScheduler:
         for channel in channels:
             self.schedule(channel)
         self.scheduler.add_job(self.poke, IntervalTrigger(seconds=self.sweep_seconds), id="sweep")
-        self.core.channel_listeners.append(self.schedule)
+        self.core.signals.watch(self)
         self.scheduler.start()
         self._worker = asyncio.create_task(self._work(), name="drillbot-due-work")
         self.poke()  # catch up at once on anything missed while the bot was down
 
     def schedule(self, channel: Channel) -> None:
         """Make sure the channel's schedules have cron jobs; drop jobs no channel uses any more."""
-        wanted = (daily_key(channel), weekly_key(channel))
+        wanted = (daily_job_id(channel), weekly_job_id(channel))
         previous = self._jobs_of.get(channel.id)
         if previous == wanted:
             return
@@ -110,6 +110,14 @@ class DrillScheduler:
             del self._users[job_id]
             self.scheduler.remove_job(job_id)
 
+    def schedule_changed(self, channel: Channel) -> None:
+        """A committed settings change: move the cron jobs, and look for due work now."""
+        self.schedule(channel)
+        self.poke()
+
+    def work_queued(self) -> None:
+        self.poke()
+
     def poke(self) -> None:
         self._wake.set()
 
@@ -127,8 +135,7 @@ class DrillScheduler:
                 self.poke()  # more may be waiting behind a full batch
 
     async def stop(self) -> None:
-        if self.schedule in self.core.channel_listeners:
-            self.core.channel_listeners.remove(self.schedule)
+        self.core.signals.unwatch(self)
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
         if self._worker is not None:

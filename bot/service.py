@@ -19,14 +19,14 @@ class PlatformUnavailable(Exception):
     """A configured platform could not start; the message says what to fix."""
 
 
-def runtimes_for(app: App, wake: DrillScheduler) -> list[PlatformRuntime]:
+def runtimes_for(app: App) -> list[PlatformRuntime]:
     """An adapter for each platform with credentials (each imported only when configured)."""
     found: list[PlatformRuntime] = []
     if app.settings.wants_discord:
         from bot.platforms.discord_app.runtime import DiscordSetupError, runtime_from_settings
 
         try:
-            found.append(runtime_from_settings(app.core, app.settings.discord, wake.poke))
+            found.append(runtime_from_settings(app.core, app.settings.discord))
         except DiscordSetupError as error:
             raise PlatformUnavailable(f"Discord: {error}") from error
     if app.settings.wants_slack:
@@ -47,7 +47,7 @@ async def run_service(settings: Settings) -> int:
     ] = {}  # filled as each platform connects; the scheduler reads it live
     scheduler = DrillScheduler(app.core, platforms, settings.core.sweep_seconds)
     try:
-        runtimes = runtimes_for(app, scheduler)
+        runtimes = runtimes_for(app)
     except PlatformUnavailable:
         await app.db.dispose()
         raise

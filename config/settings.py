@@ -29,7 +29,6 @@ class CoreSettings(_Section):
     custom_drills_dir: Path | None = None
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["text", "json"] = "text"
-    instance_name: str = "drillbot"
 
     @field_validator("custom_drills_dir")
     @classmethod

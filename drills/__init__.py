@@ -1,7 +1,7 @@
 """The drill bank: TOML content files, their schema and their loader."""
 
 from drills.loader import BANK_DIR, Catalogue, DrillFileError, load_bank, load_file, parse_drills
-from drills.schema import Drill
+from drills.schema import Drill, upgrade_hints
 
 __all__ = [
     "BANK_DIR",
@@ -11,4 +11,5 @@ __all__ = [
     "load_bank",
     "load_file",
     "parse_drills",
+    "upgrade_hints",
 ]

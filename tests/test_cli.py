@@ -12,7 +12,7 @@ from tests.platforms.console.test_console_week import run_cli
 def test_check_validates_settings_bank_and_database(tmp_path):
     result = run_cli(["check"], tmp_path / "c.db")
     assert result.returncode == 0, result.stderr
-    assert "drills: 96" in result.stdout and "live-debugging 21" in result.stdout
+    assert "drills: 166" in result.stdout and "live-debugging 26" in result.stdout
     assert "schema at empty" in result.stdout or "run 'drillbot db upgrade'" in result.stdout
     upgraded = run_cli(["db", "upgrade"], tmp_path / "c.db")
     assert upgraded.returncode == 0 and "schema at" in upgraded.stdout
@@ -46,13 +46,15 @@ def test_drills_list_show_export_and_stats(tmp_path):
     listing = run_cli(
         ["drills", "list", "--kind", "design-warmup"], tmp_path / "c.db"
     ).stdout.splitlines()
-    assert len(listing) == 11 and all("design-warmup" in line for line in listing)
+    assert len(listing) == 24 and all("design-warmup" in line for line in listing)
     shown = run_cli(["drills", "show", "ld-dst-cron-double-billing"], tmp_path / "c.db")
-    assert "A strong answer covers:" in shown.stdout and "Follow-ups:" in shown.stdout
+    for part in ("Facts on request:", "Rubric, staff bar:", "Red flags:", "A strong answer:"):
+        assert part in shown.stdout
+    assert "Follow-ups:" in shown.stdout and "[rollback]" in shown.stdout
     missing = run_cli(["drills", "show", "no-such-drill"], tmp_path / "c.db")
     assert missing.returncode == 2 and "no drill with id" in missing.stderr
     exported = json.loads(run_cli(["drills", "export"], tmp_path / "c.db").stdout)
-    assert len(exported) == 96 and set(exported[0]) == {
+    assert len(exported) == 166 and set(exported[0]) == {
         "id",
         "kind",
         "title",
@@ -63,7 +65,9 @@ def test_drills_list_show_export_and_stats(tmp_path):
         "follow_ups",
     }
     stats = run_cli(["drills", "stats"], tmp_path / "c.db").stdout
-    assert "by kind:" in stats and "migration-review 21" in stats and "by tag:" in stats
+    assert "by kind:" in stats and "migration-review 26" in stats and "by tag:" in stats
+    assert "probes in code-review: failure-mode" in stats and "required topics: race-condition" in stats
+    assert "warning" not in stats
 
 
 def test_import_adds_a_channels_own_drills_and_refuses_bad_ones(tmp_path):

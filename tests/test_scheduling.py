@@ -5,9 +5,9 @@ from datetime import timedelta
 
 from bot.core.cards import DrillCard
 from bot.core.schedule import next_post_after
-from bot.core.services import admin
+from bot.core.services.commands import handle_command
 from bot.scheduling import DrillScheduler, daily_trigger
-from tests.core.services.helpers import PLATFORM, register, reload
+from tests.core.services.helpers import PLATFORM, member, place, register, reload
 from tests.recording_platform import RecordingPlatform
 
 
@@ -16,6 +16,12 @@ async def wait_for(predicate, timeout: float = 5.0) -> None:  # type: ignore[no-
     while not predicate():
         assert asyncio.get_running_loop().time() < deadline, "timed out"
         await asyncio.sleep(0.01)
+
+
+async def admin_says(core, channel, text, now):  # type: ignore[no-untyped-def]
+    where = place(channel=channel.channel_ref)
+    reply = await handle_command(core, member("alice", admin_=True), where, text, "req", now)
+    assert reply.ok, reply
 
 
 async def test_channels_with_one_schedule_share_cron_jobs(core, monday_morning):
@@ -30,7 +36,7 @@ async def test_channels_with_one_schedule_share_cron_jobs(core, monday_morning):
             "weekly:UTC:09:00:0",
         ]
         channel = await reload(core, "chan-0")
-        await admin.change_setting(core, channel, "timezone", "Pacific/Tongatapu", monday_morning)
+        await admin_says(core, channel, "admin timezone Pacific/Tongatapu", monday_morning)
         ids = {job.id for job in scheduler.scheduler.get_jobs()}
         assert "daily:Pacific/Tongatapu:09:00:0123456" in ids and "daily:UTC:09:00:0123456" in ids
     finally:
@@ -42,7 +48,7 @@ async def test_a_job_no_channel_uses_is_removed(core, monday_morning):
     scheduler = DrillScheduler(core, {}, clock=lambda: monday_morning)
     await scheduler.start()
     try:
-        await admin.change_setting(core, channel, "time", "07:45", monday_morning)
+        await admin_says(core, channel, "admin time 07:45", monday_morning)
         ids = {job.id for job in scheduler.scheduler.get_jobs()}
         assert "daily:UTC:07:45:0123456" in ids and "daily:UTC:09:00:0123456" not in ids
     finally:
@@ -51,9 +57,7 @@ async def test_a_job_no_channel_uses_is_removed(core, monday_morning):
 
 async def test_cron_trigger_fires_at_the_domain_post_instant(core, monday_morning):
     await register(core, monday_morning)
-    await admin.change_setting(
-        core, await reload(core), "timezone", "America/New_York", monday_morning
-    )
+    await admin_says(core, await reload(core), "admin timezone America/New_York", monday_morning)
     channel = await reload(core)
     trigger = daily_trigger(channel)
     fire = trigger.get_next_fire_time(None, monday_morning)

@@ -6,13 +6,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from bot.core.model import AnswerTally, ChannelSettings, Standing
+from bot.core.vocab import RoundMode
 from drills import Drill
 
 
 @dataclass(frozen=True)
 class DrillCard:
     round_id: int
-    mode: str  # "daily" or "on_demand"
+    mode: RoundMode
     drill: Drill
     closes_at: datetime
     timezone: str

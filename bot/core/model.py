@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.core.vocab import PostKind, PostStatus, RoundMode, RoundStatus
+
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 EVERY_DAY = frozenset(range(7))
 
@@ -65,10 +67,10 @@ class Place:
 class Round:
     id: int
     channel_id: int
-    mode: str  # "daily" or "on_demand"
+    mode: RoundMode
     local_date: date
     drill_id: str
-    status: str  # "open", "closed" or "skipped"
+    status: RoundStatus
     opened_at: datetime
     closes_at: datetime
     requested_by: int | None = None
@@ -76,7 +78,32 @@ class Round:
     thread_ref: str | None = None
 
     def is_closed_at(self, now: datetime) -> bool:
-        return self.status != "open" or now >= self.closes_at
+        return self.status is not RoundStatus.OPEN or now >= self.closes_at
+
+
+@dataclass(frozen=True)
+class NewRound:
+    """A round to claim: what ``RoundRepo.claim`` inserts under its key."""
+
+    channel_id: int
+    mode: RoundMode
+    local_date: date
+    drill_id: str
+    drill_kind: str
+    status: RoundStatus
+    opened_at: datetime
+    closes_at: datetime
+    requested_by: int | None = None
+
+
+@dataclass(frozen=True)
+class NewPost:
+    """A post to queue in the outbox: a round's drill or results, or a week's leaderboard."""
+
+    channel_id: int
+    kind: PostKind
+    round_id: int | None = None
+    week_start: date | None = None
 
 
 @dataclass(frozen=True)
@@ -100,3 +127,31 @@ class Standing:
     answers: int
     votes: int
     streak: int = 0
+
+
+@dataclass(frozen=True)
+class PostJob:
+    id: int
+    claim_key: str
+    channel_id: int
+    round_id: int | None
+    kind: PostKind
+    week_start: date | None
+    attempts: int
+    status: PostStatus
+    last_error: str | None
+    next_attempt_at: datetime
+
+
+@dataclass(frozen=True)
+class MemberAnswer:
+    """One of a member's answers as their own summary shows it."""
+
+    answer_id: int
+    round_id: int
+    channel_id: int
+    drill_id: str
+    mode: RoundMode
+    local_date: date
+    late: bool
+    votes: int

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from bot.core.model import AnswerTally, Standing
+from bot.core.model import AnswerTally
 
 ANSWER_POINTS = 2
 VOTE_POINTS = 1
@@ -42,12 +42,3 @@ def top_answers(
 ) -> list[AnswerTally]:
     """Most votes first; the earlier answer wins a tie."""
     return sorted(tallies, key=lambda t: (-t.votes, t.created_at, t.answer_id))[:limit]
-
-
-def rank(standings: Iterable[Standing], limit: int | None = 10) -> list[Standing]:
-    """Points, then votes, then answers, then name, then member id: a total order."""
-    ordered = sorted(
-        standings,
-        key=lambda s: (-s.points, -s.votes, -s.answers, s.display_name.casefold(), s.member_id),
-    )
-    return ordered if limit is None else ordered[:limit]

@@ -113,3 +113,17 @@ def parse_window(text: str) -> timedelta:
     if not MIN_WINDOW <= window <= MAX_WINDOW:
         raise ValueError("The answer window must be between 10 minutes and 7 days.")
     return window
+
+
+MAX_ANSWER_NUMBER = 1_000_000_000
+
+
+def parse_answer_number(text: str) -> int:
+    """An answer's number as a member types it (``12`` or ``#12``): ASCII digits, in range."""
+    word = text.strip().removeprefix("#")
+    if not (word.isascii() and word.isdigit()):
+        raise ValueError(f"'{text[:20]}' is not an answer number; use 'vote N', like 'vote 2'.")
+    number = int(word[:12])
+    if not 1 <= number <= MAX_ANSWER_NUMBER or len(word) > 12:
+        raise ValueError("That answer number is out of range; use the number shown in the thread.")
+    return number

@@ -148,6 +148,19 @@ votes = Table(
     UniqueConstraint("answer_id", "voter_id"),
 )
 
+# Facts a member asked the interviewer for (drill v2 ``facts``), one row per member, round and fact,
+# so a review can credit the clarifying questions an answer was built on.
+fact_requests = Table(
+    "fact_requests",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("round_id", ForeignKey("rounds.id", ondelete="CASCADE"), nullable=False),
+    Column("member_id", ForeignKey("members.id"), nullable=False),
+    Column("fact_index", Integer, nullable=False),
+    _when("asked_at"),
+    UniqueConstraint("round_id", "member_id", "fact_index"),
+)
+
 round_scores = Table(
     "round_scores",
     metadata,

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.storage.repos.answers import AnswerRepo
 from bot.storage.repos.channels import ChannelRepo, MemberRepo
 from bot.storage.repos.posts import PostRepo
+from bot.storage.repos.requests import RequestRepo
 from bot.storage.repos.rounds import RoundRepo
 from bot.storage.repos.scores import ScoreRepo
 
@@ -36,6 +37,7 @@ class UnitOfWork:
         self.answers = AnswerRepo(connection)
         self.scores = ScoreRepo(connection)
         self.posts = PostRepo(connection)
+        self.requests = RequestRepo(connection)
 
     def commit(self) -> None:
         self.connection.commit()

@@ -45,7 +45,6 @@ def test_defaults() -> None:
     assert s.core.custom_drills_dir is None
     assert s.core.log_level == "INFO"
     assert s.core.log_format == "text"
-    assert s.core.instance_name == "drillbot"
     assert s.discord.token is None
     assert s.discord.guild_id is None
     assert s.discord.api_url == "https://discord.com/api/v10"

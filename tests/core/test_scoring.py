@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.core.model import AnswerTally, Standing
-from bot.core.scoring import RoundScore, rank, score_round, top_answers
+from bot.core.scoring import RoundScore, score_round, top_answers
+from tests.support.ranking import rank
 
 T0 = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
 

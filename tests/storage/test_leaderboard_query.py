@@ -1,4 +1,4 @@
-"""The leaderboard query ranks exactly like ``bot.core.scoring.rank`` over the same standings."""
+"""The leaderboard query ranks exactly like ``tests.support.ranking.rank`` over the same standings."""
 
 from __future__ import annotations
 
@@ -8,10 +8,11 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import insert
 
-from bot.core.scoring import ANSWER_POINTS, VOTE_POINTS, rank
+from bot.core.scoring import ANSWER_POINTS, VOTE_POINTS
 from bot.core.services.standings import period_standings
 from bot.storage.tables import members, round_scores, rounds, votes
 from tests.core.services.helpers import register
+from tests.support.ranking import rank
 
 MONDAY = date(2026, 11, 23)
 

@@ -7,27 +7,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
 
-from bot.core import values
 from bot.core.cards import Reply, SettingsCard, refuse, tell
 from bot.core.model import Actor, Channel, ChannelSettings, Place
 from bot.core.render import settings_text
 from bot.core.schedule import next_post_after, next_weekly_after
 from bot.core.services import rounds
-from bot.core.services.context import Core, catalogue_for, rotation
+from bot.core.services.context import Core, catalogue_for, kinds_in_rotation
 from bot.storage.uow import UnitOfWork
 from drills import Catalogue, Drill, DrillFileError
 
+# A setting's new value applied to the settings (the catalogue is there for ``kinds``);
+# raises ValueError with a message for the admin when the value is bad.
 Change = Callable[[ChannelSettings, str, Catalogue], ChannelSettings]
-
-CHANGES: dict[str, Change] = {
-    "time": lambda s, v, _: replace(s, post_time=values.parse_time(v)),
-    "timezone": lambda s, v, _: replace(s, timezone=values.parse_timezone(v)),
-    "days": lambda s, v, _: replace(s, days=values.parse_days(v)),
-    "kinds": lambda s, v, c: replace(s, kinds=values.parse_kinds(v, c.kinds())),
-    "window": lambda s, v, _: replace(s, answer_window=values.parse_window(v)),
-    "weekly-day": lambda s, v, _: replace(s, weekly_day=values.parse_day(v)),
-    "weekly-time": lambda s, v, _: replace(s, weekly_time=values.parse_time(v)),
-}
 NOT_ADMIN = "Only server admins can change Drillbot's settings (Manage Server on Discord, a workspace admin on Slack)."
 
 
@@ -54,7 +45,7 @@ async def register_channel(core: Core, place: Place, now: datetime) -> Reply:
         return existing is not None, channel
 
     existed, channel = await core.db.run(work)
-    core.channel_changed(channel)
+    core.signals.schedule_changed(channel)
     verb = "is already" if existed else "is now"
     return tell(
         f"This channel {verb} a drill channel.\n" + await _settings_text(core, channel),
@@ -63,11 +54,9 @@ async def register_channel(core: Core, place: Place, now: datetime) -> Reply:
 
 
 async def change_setting(
-    core: Core, channel: Channel, name: str, value: str, now: datetime
+    core: Core, channel: Channel, name: str, change: Change, value: str, now: datetime
 ) -> Reply:
-    change = CHANGES.get(name)
-    if change is None:
-        return refuse(f"Unknown setting '{name}'. Settings: {', '.join(CHANGES)}.")
+    """Apply one setting's new ``value``; a bad value is refused and changes nothing."""
 
     def work(uow: UnitOfWork) -> Reply | None:
         try:
@@ -96,13 +85,13 @@ async def set_paused(core: Core, channel: Channel, paused: bool, now: datetime) 
 async def _changed(core: Core, channel: Channel, headline: str) -> Reply:
     fresh = await core.db.run(lambda uow: uow.channels.get(channel.id))
     assert fresh is not None
-    core.channel_changed(fresh)
+    core.signals.schedule_changed(fresh)
     return tell(f"{headline}\n" + await _settings_text(core, fresh), private=False)
 
 
 async def settings_card(core: Core, channel: Channel) -> SettingsCard:
     catalogue = await core.db.run(lambda uow: catalogue_for(uow, core, channel.id))
-    in_rotation = sum(len(ids) for ids in rotation(catalogue, channel.settings).values())
+    in_rotation = sum(len(ids) for ids in kinds_in_rotation(catalogue, channel.settings).values())
     return SettingsCard(channel.settings, channel.next_post_at, channel.next_weekly_at, in_rotation)
 
 
@@ -118,6 +107,8 @@ async def skip(core: Core, channel: Channel, now: datetime) -> Reply:
     day = await rounds.skip_next(core, channel, now)
     if day is None:
         return refuse("Nothing is scheduled to skip.")
+    fresh = await core.db.run(lambda uow: uow.channels.get(channel.id))
+    core.signals.schedule_changed(fresh or channel)
     return tell(f"The drill for {day:%a %d %b} will be skipped.", private=False)
 
 
@@ -125,6 +116,7 @@ async def post_now(core: Core, channel: Channel, now: datetime) -> Reply:
     round_id = await rounds.post_now(core, channel, now)
     if round_id is None:
         return refuse("Today's drill is already out; it is not posted twice.")
+    core.signals.work_queued()
     return tell("Posting today's drill now.")
 
 

@@ -12,6 +12,7 @@ from bot.core.scoring import RoundScore
 from bot.core.services.context import Core, catalogue_for
 from bot.core.streaks import record_day
 from bot.core.text import MAX_ANSWER_CHARS
+from bot.core.vocab import RoundMode, RoundStatus
 from bot.storage.uow import UnitOfWork
 
 
@@ -49,10 +50,10 @@ def _record(
     text: str,
     now: datetime,
 ) -> AnswerReceipt | None:
-    if round_ is None or round_.status == "skipped":
+    if round_ is None or round_.status is RoundStatus.SKIPPED:
         return None
     member_id = uow.members.ensure(author)
-    if round_.mode == "on_demand" and member_id != round_.requested_by:
+    if round_.mode is RoundMode.ON_DEMAND and member_id != round_.requested_by:
         return None
     late = round_.is_closed_at(now)
     stored = text[:MAX_ANSWER_CHARS]
@@ -64,15 +65,17 @@ def _record(
         uow.answers.refresh_text(answer_id, now, MAX_ANSWER_CHARS)
     reveal = None
     if answer is None:
-        _count_practice(uow, round_, member_id, now)
-        reveal = _reveal(uow, core, round_) if round_.mode == "on_demand" and not late else None
+        _count_on_demand(uow, round_, member_id, now)
+        reveal = (
+            _reveal(uow, core, round_) if round_.mode is RoundMode.ON_DEMAND and not late else None
+        )
     uow.commit()
     return AnswerReceipt(
         answer_id, round_.id, answer is None, late, len(text) > MAX_ANSWER_CHARS, reveal
     )
 
 
-def _count_practice(uow: UnitOfWork, round_: Round, member_id: int, now: datetime) -> None:
+def _count_on_demand(uow: UnitOfWork, round_: Round, member_id: int, now: datetime) -> None:
     """A first answer extends the streak; an on-time on-demand answer also scores participation."""
     zone = uow.channels.timezone(round_.channel_id)
     if zone is None:

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from bot.core.cards import AnswerReceipt
 from bot.core.services.context import Core
+from bot.core.vocab import RoundMode, RoundStatus
 from bot.storage.uow import UnitOfWork
 
 
@@ -35,7 +36,7 @@ def _ballot(uow: UnitOfWork, receipt: AnswerReceipt, now: datetime) -> Ballot | 
     round_ = uow.rounds.get(receipt.round_id)
     if target is None or round_ is None or round_.thread_ref is None:
         return None
-    open_to_votes = target.status == "open" and now < target.closes_at
-    if target.mode != "daily" or target.late or target.withdrawn or not open_to_votes:
+    open_to_votes = target.status is RoundStatus.OPEN and now < target.closes_at
+    if target.mode is not RoundMode.DAILY or target.late or target.withdrawn or not open_to_votes:
         return None
     return Ballot(target.answer_id, target.author_name, round_.thread_ref)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from bot.core.model import Channel, ChannelSettings
+from bot.core.model import ChannelSettings
+from bot.core.signals import Signals
 from bot.storage.uow import Database, UnitOfWork
 from drills import Catalogue, Drill
 
@@ -18,12 +18,7 @@ class Core:
     bank: Catalogue
     grace: timedelta = timedelta(hours=2)
     send_lease: timedelta = timedelta(minutes=2)
-    # Called after a channel's settings change, so a scheduler can move its cron jobs.
-    channel_listeners: list[Callable[[Channel], None]] = field(default_factory=list)
-
-    def channel_changed(self, channel: Channel) -> None:
-        for listener in self.channel_listeners:
-            listener(channel)
+    signals: Signals = field(default_factory=Signals)
 
 
 def catalogue_for(uow: UnitOfWork, core: Core, channel_id: int) -> Catalogue:
@@ -35,7 +30,7 @@ def catalogue_for(uow: UnitOfWork, core: Core, channel_id: int) -> Catalogue:
     return Catalogue({**core.bank.drills, **{drill.id: drill for drill in custom}})
 
 
-def rotation(catalogue: Catalogue, settings: ChannelSettings) -> dict[str, list[str]]:
+def kinds_in_rotation(catalogue: Catalogue, settings: ChannelSettings) -> dict[str, list[str]]:
     """Drill ids per kind in the channel's rotation, in the order the kinds were chosen."""
     grouped = catalogue.by_kind()
     kinds = settings.kinds or tuple(sorted(grouped))

@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 
+from bot.core import keys
 from bot.core.cards import Card, DrillCard, ResultsCard
-from bot.core.model import Channel, Round
+from bot.core.model import Channel, PostJob, Round
 from bot.core.ports import Platform, Posted, SendFailed
 from bot.core.scoring import top_answers
 from bot.core.services.context import Core, catalogue_for
 from bot.core.services.standings import weekly_card
-from bot.storage.repos.posts import PostJob
+from bot.core.vocab import PostKind, PostStatus
 from bot.storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -103,14 +104,14 @@ def _prepare(uow: UnitOfWork, core: Core, job: PostJob, now: datetime) -> Outgoi
     round_ = uow.rounds.get(job.round_id) if job.round_id else None
     if channel is None:
         raise SendFailed("the channel is no longer registered", permanent=True)
-    if job.kind == "leaderboard" and job.week_start:
+    if job.kind is PostKind.LEADERBOARD and job.week_start:
         card = weekly_card(uow, channel, job.week_start, now)
         if not card.standings:
             raise NothingToSend("nobody scored that week")
         return Outgoing(channel, None, card)
     if round_ is None:
         raise SendFailed(f"post {job.claim_key} has no round", permanent=True)
-    if job.kind == "drill":
+    if job.kind is PostKind.DRILL:
         return Outgoing(channel, None, _drill_card(uow, core, channel, round_, now))
     return Outgoing(channel, round_.thread_ref, _results_card(uow, core, round_))
 
@@ -129,8 +130,8 @@ def _drill_card(
 
 
 def _results_card(uow: UnitOfWork, core: Core, round_: Round) -> ResultsCard:
-    drill_post = uow.posts.get(f"drill:{round_.id}")
-    if drill_post is not None and drill_post.status == "failed":
+    drill_post = uow.posts.get(keys.drill_post(round_.id))
+    if drill_post is not None and drill_post.status is PostStatus.FAILED:
         raise SendFailed("the drill itself was never posted", permanent=True)
     if round_.message_ref is None:
         raise NotReady("waiting for the drill post to go out first")
@@ -152,7 +153,7 @@ async def _record_sent(core: Core, job: PostJob, posted: Posted, now: datetime) 
 
     def work(uow: UnitOfWork) -> None:
         uow.posts.mark_sent(job.id, now, posted.message_ref, posted.thread_ref)
-        if job.kind == "drill" and job.round_id is not None:
+        if job.kind is PostKind.DRILL and job.round_id is not None:
             uow.rounds.set_place(job.round_id, posted.message_ref, posted.thread_ref)
         uow.commit()
 
@@ -169,16 +170,16 @@ async def _record_failure(core: Core, job: PostJob, failure: SendFailed, now: da
         extra=_context(job),
     )
     if failure.permanent:
-        await core.db.run(partial(_finish, post_id=job.id, status="failed", reason=reason))
+        await core.db.run(partial(_finish, post_id=job.id, status=PostStatus.FAILED, reason=reason))
         return
     await _retry(core, job, reason, now + backoff(job.attempts + 1, failure.retry_after))
 
 
 async def _skip(core: Core, job: PostJob, reason: str) -> None:
-    await core.db.run(partial(_finish, post_id=job.id, status="skipped", reason=reason))
+    await core.db.run(partial(_finish, post_id=job.id, status=PostStatus.SKIPPED, reason=reason))
 
 
-def _finish(uow: UnitOfWork, post_id: int, status: str, reason: str) -> None:
+def _finish(uow: UnitOfWork, post_id: int, status: PostStatus, reason: str) -> None:
     uow.posts.mark_finished(post_id, status, reason)
     uow.commit()
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from bot.core.model import Actor, Channel
+from bot.core.model import Actor, Channel, MemberAnswer
 from bot.core.schedule import current_week, local_date
 from bot.core.services.context import Core, catalogue_for
 from bot.core.services.standings import period_standings
 from bot.core.streaks import current_as_of, freezes_as_of
-from bot.storage.repos.answers import MemberAnswer
+from bot.core.vocab import RoundMode
 from bot.storage.uow import UnitOfWork
 from drills import Catalogue
 
@@ -25,7 +25,7 @@ RECENT_ANSWERS = 5
 @dataclass(frozen=True)
 class RecentAnswer:
     title: str
-    mode: str  # "daily" or "on_demand"
+    mode: RoundMode
     day: date
     votes: int
     late: bool

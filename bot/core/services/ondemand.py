@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.core import keys
 from bot.core import rotation as rules
 from bot.core.cards import DrillCard, Reply, refuse
-from bot.core.model import Actor, Channel, Round
+from bot.core.model import Actor, Channel, NewRound, Round
 from bot.core.schedule import local_date
-from bot.core.services.context import Core, catalogue_for, rotation
+from bot.core.services.context import Core, catalogue_for, kinds_in_rotation
+from bot.core.vocab import RoundMode, RoundStatus
 from bot.storage.uow import UnitOfWork
 from drills import Catalogue
 
@@ -32,23 +34,32 @@ async def request_drill(
             channel,
             member_id,
             candidates,
-            f"ondemand:{channel.id}:{request_key}",
+            keys.on_demand_round(channel.id, request_key),
             now,
         )
         uow.commit()
         drill = catalogue.drills[round_.drill_id]
         zone = channel.settings.timezone
         return Reply(
-            DrillCard(round_.id, "on_demand", drill, round_.closes_at, zone, actor.display_name)
+            DrillCard(
+                round_.id, RoundMode.ON_DEMAND, drill, round_.closes_at, zone, actor.display_name
+            )
         )
 
-    return await core.db.run(work)
+    reply = await core.db.run(work)
+    if reply.ok:
+        core.signals.work_queued()
+    return reply
 
 
 def _candidates(catalogue: Catalogue, channel: Channel, kind: str | None) -> list[str]:
     if kind is not None:
         return catalogue.by_kind().get(kind, [])
-    return [drill_id for ids in rotation(catalogue, channel.settings).values() for drill_id in ids]
+    return [
+        drill_id
+        for ids in kinds_in_rotation(catalogue, channel.settings).values()
+        for drill_id in ids
+    ]
 
 
 def _claim(
@@ -65,18 +76,18 @@ def _claim(
         return existing
     seen = uow.rounds.seen_by(channel.id, member_id)
     drill_id = rules.choose_for_member(candidates, seen, salt=f"{channel.id}:{member_id}")
-    uow.rounds.claim(
-        key,
-        channel_id=channel.id,
-        mode="on_demand",
-        local_date=local_date(now, channel.settings.zone),
-        drill_id=drill_id,
-        drill_kind=catalogue.drills[drill_id].kind,
-        status="open",
+    new = NewRound(
+        channel.id,
+        RoundMode.ON_DEMAND,
+        local_date(now, channel.settings.zone),
+        drill_id,
+        catalogue.drills[drill_id].kind,
+        RoundStatus.OPEN,
+        now,
+        now + channel.settings.answer_window,
         requested_by=member_id,
-        opened_at=now,
-        closes_at=now + channel.settings.answer_window,
     )
+    uow.rounds.claim(key, new)
     found = uow.rounds.by_key(key)
     if found is None:
         raise RuntimeError(f"on-demand round {key} vanished while being claimed")
@@ -91,3 +102,28 @@ async def attach_place(core: Core, round_id: int, message_ref: str, thread_ref: 
         uow.commit()
 
     await core.db.run(work)
+
+
+async def show_on_demand(core: Core, actor: Actor, round_id: int, now: datetime) -> Reply:
+    def work(uow: UnitOfWork) -> Reply:
+        round_ = uow.rounds.get(round_id)
+        member_id = uow.members.find(actor.platform, actor.space_ref, actor.user_ref)
+        if (
+            round_ is None
+            or round_.mode is not RoundMode.ON_DEMAND
+            or member_id != round_.requested_by
+        ):
+            return refuse("That on-demand drill is not yours; ask for one with 'drill'.")
+        if round_.is_closed_at(now):
+            return refuse("That on-demand drill has closed; ask for a new one with 'drill'.")
+        channel = uow.channels.get(round_.channel_id)
+        drill = catalogue_for(uow, core, round_.channel_id).get(round_.drill_id)
+        if channel is None or drill is None:
+            return refuse("That on-demand drill is no longer available; ask for a new one.")
+        zone = channel.settings.timezone
+        card = DrillCard(
+            round_.id, RoundMode.ON_DEMAND, drill, round_.closes_at, zone, actor.display_name
+        )
+        return Reply(card)
+
+    return await core.db.run(work)

@@ -5,16 +5,14 @@ from __future__ import annotations
 from datetime import date, datetime
 from functools import partial
 
+from bot.core import keys
 from bot.core import rotation as rules
-from bot.core.model import Channel, Round
+from bot.core.model import Channel, NewPost, NewRound, Round
 from bot.core.schedule import local_date, next_post_after, plan_due_posts
 from bot.core.scoring import score_round
-from bot.core.services.context import Core, catalogue_for, rotation
+from bot.core.services.context import Core, catalogue_for, kinds_in_rotation
+from bot.core.vocab import PostKind, RoundMode, RoundStatus
 from bot.storage.uow import UnitOfWork
-
-
-def daily_key(channel_id: int, day: date) -> str:
-    return f"daily:{channel_id}:{day.isoformat()}"
 
 
 async def open_due_rounds(core: Core, channel: Channel, now: datetime) -> int | None:
@@ -43,40 +41,24 @@ def claim_daily_round(
 ) -> int | None:
     """Claim the channel's round for ``day`` and queue its post; None if it was claimed before."""
     drill_id, kind = _pick_drill(uow, core, channel)
-    round_id = uow.rounds.claim(
-        daily_key(channel.id, day),
-        channel_id=channel.id,
-        mode="daily",
-        local_date=day,
-        drill_id=drill_id,
-        drill_kind=kind,
-        status="open",
-        opened_at=now,
-        closes_at=now + channel.settings.answer_window,
+    closes_at = now + channel.settings.answer_window
+    new = NewRound(
+        channel.id, RoundMode.DAILY, day, drill_id, kind, RoundStatus.OPEN, now, closes_at
     )
+    round_id = uow.rounds.claim(keys.daily_round(channel.id, day), new)
     if round_id is not None:
-        uow.posts.claim(
-            f"drill:{round_id}", now, channel_id=channel.id, round_id=round_id, kind="drill"
-        )
+        post = NewPost(channel.id, PostKind.DRILL, round_id=round_id)
+        uow.posts.claim(keys.drill_post(round_id), now, post)
     return round_id
 
 
 def claim_skipped(uow: UnitOfWork, channel: Channel, day: date, now: datetime) -> None:
-    uow.rounds.claim(
-        daily_key(channel.id, day),
-        channel_id=channel.id,
-        mode="daily",
-        local_date=day,
-        drill_id="-",
-        drill_kind="-",
-        status="skipped",
-        opened_at=now,
-        closes_at=now,
-    )
+    new = NewRound(channel.id, RoundMode.DAILY, day, "-", "-", RoundStatus.SKIPPED, now, now)
+    uow.rounds.claim(keys.daily_round(channel.id, day), new)
 
 
 def _pick_drill(uow: UnitOfWork, core: Core, channel: Channel) -> tuple[str, str]:
-    in_rotation = rotation(catalogue_for(uow, core, channel.id), channel.settings)
+    in_rotation = kinds_in_rotation(catalogue_for(uow, core, channel.id), channel.settings)
     weights = {kind: len(ids) for kind, ids in in_rotation.items()}
     kind = rules.next_kind(weights, uow.rounds.kind_counts(channel.id))
     candidates = in_rotation[kind]
@@ -97,16 +79,11 @@ async def close_due_rounds(core: Core, now: datetime) -> list[int]:
 def close_round(uow: UnitOfWork, round_: Round, now: datetime) -> bool:
     if not uow.rounds.close(round_.id, now):
         return False
-    if round_.mode == "daily":
+    if round_.mode is RoundMode.DAILY:
         tallies = uow.answers.tallies(round_.id)
         uow.scores.settle(round_.id, round_.channel_id, round_.local_date, score_round(tallies))
-        uow.posts.claim(
-            f"results:{round_.id}",
-            now,
-            channel_id=round_.channel_id,
-            round_id=round_.id,
-            kind="results",
-        )
+        post = NewPost(round_.channel_id, PostKind.RESULTS, round_id=round_.id)
+        uow.posts.claim(keys.results_post(round_.id), now, post)
     uow.commit()
     return True
 

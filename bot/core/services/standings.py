@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 
+from bot.core import keys
 from bot.core.cards import LeaderboardCard, Reply, StreakCard
-from bot.core.model import Actor, Channel, Standing
+from bot.core.model import Actor, Channel, NewPost, Standing
 from bot.core.schedule import current_week, local_date, next_weekly_after, previous_week
 from bot.core.scoring import ANSWER_POINTS, VOTE_POINTS
 from bot.core.services.context import Core
 from bot.core.streaks import current_as_of, freezes_as_of
+from bot.core.vocab import PostKind, RoundMode
 from bot.storage.uow import UnitOfWork
 
 LEADERBOARD_SIZE = 10
@@ -24,7 +26,7 @@ def period_standings(
     """Settled scores plus what open daily rounds in the period have earned so far (no bonus yet)."""
     totals = {s.member_id: s for s in uow.scores.standings(channel.id, first, last)}
     for round_ in uow.rounds.open_in(channel.id, first or date.min, last or date.max):
-        if round_.mode == "daily":
+        if round_.mode is RoundMode.DAILY:
             for member_id, name, votes in uow.answers.live_votes(round_.id):
                 before = totals.get(member_id, Standing(member_id, name, 0, 0, 0))
                 totals[member_id] = Standing(
@@ -115,8 +117,8 @@ def _queue_weekly(uow: UnitOfWork, core: Core, now: datetime) -> int:
         monday, _ = previous_week(channel.next_weekly_at, channel.settings.zone)
         fresh = now - channel.next_weekly_at <= max(core.grace, WEEKLY_LATENESS)
         if fresh and not channel.settings.paused:
-            key = f"weekly:{channel.id}:{monday.isoformat()}"
-            uow.posts.claim(key, now, channel_id=channel.id, kind="leaderboard", week_start=monday)
+            post = NewPost(channel.id, PostKind.LEADERBOARD, week_start=monday)
+            uow.posts.claim(keys.weekly_post(channel.id, monday), now, post)
         uow.channels.set_next_weekly(channel.id, next_weekly_after(channel.settings, now))
     uow.commit()
     return len(due)

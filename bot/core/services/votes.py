@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.core import keys
 from bot.core.cards import Reply, VoteReceipt, refuse
 from bot.core.model import Actor
 from bot.core.services.context import Core
 from bot.core.text import defang_mentions
+from bot.core.vocab import RoundMode, RoundStatus
 from bot.storage.uow import UnitOfWork
 
 
@@ -29,16 +31,16 @@ def _toggle(
     target = uow.answers.vote_target(answer_id)
     if target is None or target.withdrawn:
         return refuse(f"There is no answer {answer_id} to vote for.")
-    if target.mode != "daily":
-        return refuse("On-demand drills are practice for one member; they take no votes.")
+    if target.mode is not RoundMode.DAILY:
+        return refuse("On-demand drills are for one member; they take no votes.")
     if target.late:
         return refuse("That answer came after the round closed, so it is not in the vote.")
-    if target.status != "open" or now >= target.closes_at:
+    if target.status is not RoundStatus.OPEN or now >= target.closes_at:
         return refuse("Voting has closed for this round; the results are in the thread.")
     voter_id = uow.members.ensure(voter)
     if voter_id == target.author_id:
         return refuse("You cannot vote for your own answer.")
-    if request_key is None or uow.answers.claim_request(f"vote:{request_key}", now):
+    if request_key is None or uow.requests.claim(keys.vote_request(request_key), now):
         voted = uow.answers.toggle_vote(answer_id, voter_id, now)
     else:
         voted = uow.answers.has_vote(answer_id, voter_id)

@@ -15,7 +15,7 @@ from bot.platforms.discord_app.components import (
     VOTE_EVENT,
     AnswerModal,
 )
-from bot.platforms.discord_app.events import Deps, Handler
+from bot.platforms.discord_app.events import DiscordServices, Handler
 from bot.platforms.discord_app.inbound import offer_votes
 from bot.platforms.discord_app.outbound import Where
 from bot.platforms.discord_app.refs import interaction_actor, modal_ref
@@ -25,8 +25,8 @@ DEFAULT_TITLE = "today's drill"
 
 
 class ComponentEvents:
-    def __init__(self, deps: Deps) -> None:
-        self.deps = deps
+    def __init__(self, services: DiscordServices) -> None:
+        self.services = services
         self._modals: weakref.WeakSet[AnswerModal] = weakref.WeakSet()
 
     def table(self) -> dict[str, Handler]:
@@ -41,14 +41,14 @@ class ComponentEvents:
             await dm_only(interaction)
             return
         work = votes.toggle_vote(
-            self.deps.core, interaction_actor(interaction), answer_id, self.deps.clock()
+            self.services.core, interaction_actor(interaction), answer_id, self.services.clock()
         )
-        await respond(interaction, work, self._where(interaction), self.deps.defer_after)
+        await respond(interaction, work, self._where(interaction), self.services.defer_after)
 
     async def on_answer_button(self, interaction: discord.Interaction, round_id: int) -> None:
         """Open the modal at once (a modal must be the first response; no database call first)."""
         modal = AnswerModal(
-            round_id, _drill_title(interaction.message), interaction.id, self.deps.modal_timeout
+            round_id, _drill_title(interaction.message), interaction.id, self.services.modal_timeout
         )
         self._modals.add(modal)
         await interaction.response.send_modal(modal)
@@ -62,17 +62,17 @@ class ComponentEvents:
         async def work() -> Reply:
             nonlocal receipt
             receipt = await answers.submit_answer(
-                self.deps.core,
+                self.services.core,
                 interaction_actor(interaction),
                 round_id,
                 modal_ref(interaction.id),
                 text,
-                self.deps.clock(),
+                self.services.clock(),
             )
             return receipt_reply(receipt)
 
-        await respond(interaction, work(), self._where(interaction), self.deps.defer_after)
-        await offer_votes(self.deps, receipt)
+        await respond(interaction, work(), self._where(interaction), self.services.defer_after)
+        await offer_votes(self.services, receipt)
 
     def close_modals(self) -> None:
         """Stop open modals (and their timeout tasks) when the runtime stops."""
@@ -80,7 +80,7 @@ class ComponentEvents:
             modal.stop()
 
     def _where(self, interaction: discord.Interaction) -> Where:
-        return Where(interaction.guild_id or 0, None, self.deps.platform.reads_content)
+        return Where(interaction.guild_id or 0, None, self.services.platform.reads_content)
 
 
 def _drill_title(message: discord.Message | None) -> str:

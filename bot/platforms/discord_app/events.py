@@ -25,11 +25,10 @@ Handler = Callable[..., Awaitable[None]]
 
 
 @dataclass(frozen=True)
-class Deps:
+class DiscordServices:
     core: Core
     platform: DiscordPlatform
     clock: Callable[[], datetime]
-    wake: Callable[[], None]  # due work was queued (post-now, a changed schedule): look now
     defer_after: float  # seconds before an interaction is deferred (Discord allows 3)
     modal_timeout: float
 

@@ -14,25 +14,25 @@ from bot.core.cards import AnswerReceipt
 from bot.core.model import Place
 from bot.core.services import answers
 from bot.core.services.ballots import ballot_for
-from bot.platforms.discord_app.events import Deps, Handler
+from bot.platforms.discord_app.events import DiscordServices, Handler
 from bot.platforms.discord_app.refs import actor_of, thread_place
 
 log = logging.getLogger(__name__)
 MEMBER_TEXT = (discord.MessageType.default, discord.MessageType.reply)
 
 
-async def offer_votes(deps: Deps, receipt: AnswerReceipt | None) -> None:
+async def offer_votes(services: DiscordServices, receipt: AnswerReceipt | None) -> None:
     """A new answer open to votes gets its Vote button in the round's thread."""
     if receipt is None or not receipt.created:
         return
-    ballot = await ballot_for(deps.core, receipt, deps.clock())
+    ballot = await ballot_for(services.core, receipt, services.clock())
     if ballot is not None:
-        await deps.platform.offer_votes(ballot)
+        await services.platform.offer_votes(ballot)
 
 
 class MessageEvents:
-    def __init__(self, deps: Deps) -> None:
-        self.deps = deps
+    def __init__(self, services: DiscordServices) -> None:
+        self.services = services
 
     def table(self) -> dict[str, Handler]:
         return {
@@ -45,7 +45,7 @@ class MessageEvents:
 
     async def on_ready(self) -> None:
         # Posting is driven by the core's outbox only, so a reconnect never posts anything.
-        client = self.deps.platform.client
+        client = self.services.platform.client
         if client is not None:
             log.info("Discord: ready as %s in %d guild(s)", client.user, len(client.guilds))
 
@@ -55,14 +55,14 @@ class MessageEvents:
         if guild is None or place is None or not _from_member(message):
             return
         receipt = await answers.receive_message(
-            self.deps.core,
+            self.services.core,
             actor_of(message.author, guild.id),
             place,
             str(message.id),
             message.content,
-            self.deps.clock(),
+            self.services.clock(),
         )
-        await offer_votes(self.deps, receipt)
+        await offer_votes(self.services, receipt)
 
     async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
         content = payload.data.get("content")
@@ -71,8 +71,10 @@ class MessageEvents:
             return
         place = self._place(payload.channel_id, payload.guild_id)
         if place is not None:
-            now = self.deps.clock()
-            await answers.edit_message(self.deps.core, place, str(payload.message_id), content, now)
+            now = self.services.clock()
+            await answers.edit_message(
+                self.services.core, place, str(payload.message_id), content, now
+            )
 
     async def on_raw_message_delete(self, payload: discord.RawMessageDeleteEvent) -> None:
         await self._deleted(payload.guild_id, payload.channel_id, [payload.message_id])
@@ -85,14 +87,16 @@ class MessageEvents:
         if place is None:
             return
         for message_id in ids:
-            await answers.delete_message(self.deps.core, place, str(message_id), self.deps.clock())
+            await answers.delete_message(
+                self.services.core, place, str(message_id), self.services.clock()
+            )
 
     @property
     def _reads_content(self) -> bool:
-        return self.deps.platform.reads_content
+        return self.services.platform.reads_content
 
     def _place(self, channel_id: int, guild_id: int) -> Place | None:
-        client = self.deps.platform.client
+        client = self.services.platform.client
         channel = client.get_channel(channel_id) if client is not None else None
         return thread_place(channel, channel_id, guild_id)
 

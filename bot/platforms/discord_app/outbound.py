@@ -128,8 +128,16 @@ def results_message(card: ResultsCard, where: Where) -> Outgoing:
         description=clip("\n".join(lines).strip(), DESCRIPTION_CHARS) or None,
         colour=COLOUR,
     )
-    embed.add_field(name="A strong answer covers", value=_bullets(card.drill.rubric), inline=False)
-    embed.add_field(name="Follow-up questions", value=_bullets(card.drill.follow_ups), inline=False)
+    embed.add_field(
+        name="A strong answer covers",
+        value=_bullets(str(point) for point in card.drill.rubric),
+        inline=False,
+    )
+    embed.add_field(
+        name="Follow-up questions",
+        value=_bullets(str(ask) for ask in card.drill.follow_ups),
+        inline=False,
+    )
     return Outgoing(embed=embed)
 
 

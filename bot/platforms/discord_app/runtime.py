@@ -25,7 +25,7 @@ from bot.core.services.context import Core
 from bot.platforms.discord_app import commands
 from bot.platforms.discord_app.buttons import ComponentEvents
 from bot.platforms.discord_app.components import DYNAMIC_ITEMS
-from bot.platforms.discord_app.events import Deps, EventTasks, Handler
+from bot.platforms.discord_app.events import DiscordServices, EventTasks, Handler
 from bot.platforms.discord_app.inbound import MessageEvents
 from bot.platforms.discord_app.intents import CONTENT_MISSING, content_granted, intents
 from bot.platforms.discord_app.platform import DiscordPlatform
@@ -43,10 +43,6 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def _nothing() -> None:
-    return None
-
-
 class DiscordRuntime:
     def __init__(
         self,
@@ -55,14 +51,12 @@ class DiscordRuntime:
         *,
         client_class: type[discord.Client] = discord.Client,
         clock: Callable[[], datetime] = _utc_now,
-        wake: Callable[[], None] = _nothing,
         client_options: Mapping[str, Any] | None = None,
         defer_after: float = 1.5,
         ready_timeout: float = 120.0,
         modal_timeout: float = 900.0,
     ) -> None:
-        """``client_class``: ``discord.Client``, or ``discord.AutoShardedClient`` for many guilds.
-        ``wake`` is called when a command queued due work (the scheduler's ``poke``)."""
+        """``client_class``: ``discord.Client``, or ``discord.AutoShardedClient`` for many guilds."""
         if settings.token is None:
             raise DiscordSetupError(
                 "set DISCORD_TOKEN to the bot token of your Discord application"
@@ -73,17 +67,17 @@ class DiscordRuntime:
         self._options = dict(client_options or {})
         self._ready_timeout = ready_timeout
         platform = DiscordPlatform(clock)
-        self._deps = Deps(core, platform, clock, wake, defer_after, modal_timeout)
-        self._messages = MessageEvents(self._deps)
-        self._components = ComponentEvents(self._deps)
-        self._slash = commands.SlashCommands(self._deps)
+        self._services = DiscordServices(core, platform, clock, defer_after, modal_timeout)
+        self._messages = MessageEvents(self._services)
+        self._components = ComponentEvents(self._services)
+        self._slash = commands.SlashCommands(self._services)
         self._events = EventTasks()
         self._connection: asyncio.Task[None] | None = None
         self._saved_urls: tuple[str, yarl.URL] | None = None
 
     @property
     def platform(self) -> DiscordPlatform:
-        return self._deps.platform
+        return self._services.platform
 
     async def start(self) -> None:
         if self.client is not None:
@@ -117,7 +111,7 @@ class DiscordRuntime:
             max_messages=None,  # answers come from raw events; no message cache needed
             **self._options,
         )
-        tree = commands.build_tree(client, self._slash.run, self._deps.core.bank.kinds())
+        tree = commands.build_tree(client, self._slash.run, self._services.core.bank.kinds())
         self._events.install(client, self._table())
         client.add_dynamic_items(*DYNAMIC_ITEMS)
         self.client = client
@@ -181,9 +175,7 @@ class DiscordRuntime:
             self._saved_urls = None
 
 
-def runtime_from_settings(
-    core: Core, settings: DiscordSettings, wake: Callable[[], None]
-) -> DiscordRuntime:
+def runtime_from_settings(core: Core, settings: DiscordSettings) -> DiscordRuntime:
     """The runtime ``bot.service`` starts: sharded when the settings ask for it."""
     client = discord.AutoShardedClient if settings.sharded else discord.Client
-    return DiscordRuntime(core, settings, client_class=client, wake=wake)
+    return DiscordRuntime(core, settings, client_class=client)

@@ -114,8 +114,12 @@ def results_blocks(card: cards.ResultsCard) -> list[Block]:
     if card.top:
         lines = [_top_line(place, tally) for place, tally in enumerate(card.top, start=1)]
         blocks.append(section("*Top answers*\n" + "\n".join(lines)))
-    blocks.append(section("*A strong answer covers*\n" + _bullets(card.drill.rubric)))
-    blocks.append(section("*Follow-up questions*\n" + _bullets(card.drill.follow_ups)))
+    blocks.append(
+        section("*A strong answer covers*\n" + _bullets(str(point) for point in card.drill.rubric))
+    )
+    blocks.append(
+        section("*Follow-up questions*\n" + _bullets(str(ask) for ask in card.drill.follow_ups))
+    )
     return blocks
 
 

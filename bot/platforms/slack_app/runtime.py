@@ -20,10 +20,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.core.services import places
 from bot.core.services.context import Core
+from bot.core.services.requests import EventClaims
 from bot.platforms.runtime import PlatformRuntime
 from bot.platforms.slack_app import app as bolt
 from bot.platforms.slack_app.clients import ClientSource, Installations, SingleWorkspace, web_client
-from bot.platforms.slack_app.dedupe import EventClaims
 from bot.platforms.slack_app.members import MemberDirectory, parse_admins
 from bot.platforms.slack_app.pacing import ChannelPacer
 from bot.platforms.slack_app.platform import SlackPlatform, TeamOf
@@ -88,7 +88,7 @@ class SlackRuntime:
         clients, team_of = self._clients(store)
         platform = SlackPlatform(clients, ChannelPacer(pace_seconds), team_of)
         directory = MemberDirectory(parse_admins(settings.admins))
-        self.services = SlackServices(core, platform, directory, EventClaims(engine), clock)
+        self.services = SlackServices(core, platform, directory, EventClaims(core), clock)
         oauth = bolt.oauth_settings(settings, engine, store) if store is not None else None
         self.app = bolt.build_app(settings, self.services, oauth)
         self._runner: web.AppRunner | None = None

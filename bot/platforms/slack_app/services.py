@@ -21,7 +21,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.model import Actor, Place
 from bot.core.services.context import Core
-from bot.platforms.slack_app.dedupe import EventClaims, event_id_of
+from bot.core.services.requests import EventClaims
+from bot.platforms.slack_app.dedupe import event_id_of
 from bot.platforms.slack_app.members import MemberDirectory
 from bot.platforms.slack_app.platform import SlackPlatform
 from bot.platforms.slack_app.refs import PLATFORM

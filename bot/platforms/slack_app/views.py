@@ -85,9 +85,7 @@ def home_view(summary: HomeSummary) -> View:
     blocks.append(section(_recent_text(summary.recent)))
     drill_now = button("Practise a drill now", HOME_DRILL_ACTION, summary.channel_ref, True)
     blocks.append({"type": "actions", "block_id": "home", "elements": [drill_now]})
-    blocks.append(
-        context(f"Daily drills and on-demand practice count in <#{summary.channel_ref}>.")
-    )
+    blocks.append(context(f"Daily drills and on-demand drills count in <#{summary.channel_ref}>."))
     return {"type": "home", "blocks": blocks}
 
 
@@ -106,7 +104,7 @@ def _recent_text(recent: tuple[RecentAnswer, ...]) -> str:
 
 
 def _recent_line(answer: RecentAnswer) -> str:
-    kind = "daily drill" if answer.mode == "daily" else "practice"
+    kind = "daily drill" if answer.mode == "daily" else "on-demand drill"
     late = " · late" if answer.late else ""
     votes = f" · {plural(answer.votes, 'vote')}" if answer.mode == "daily" else ""
     title = escape(clip(answer.title, 120))

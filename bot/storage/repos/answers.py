@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, func, select, update
 
-from bot.core.model import AnswerTally
+from bot.core.model import AnswerTally, MemberAnswer
+from bot.core.vocab import RoundMode, RoundStatus
 from bot.storage.repos.sql import insert_ignoring_conflicts
-from bot.storage.tables import answer_messages, answers, handled_requests, members, rounds, votes
+from bot.storage.tables import answer_messages, answers, members, rounds, votes
 
 _GET = select(answers).where(answers.c.id == bindparam("answer_id"))
 _OF_MEMBER = select(answers).where(
@@ -69,8 +70,8 @@ class VoteTarget:
     author_id: int
     late: bool
     withdrawn: bool
-    mode: str
-    status: str
+    mode: RoundMode
+    status: RoundStatus
     closes_at: datetime
     author_name: str
 
@@ -89,7 +90,18 @@ class AnswerRepo:
 
     def vote_target(self, answer_id: int) -> VoteTarget | None:
         row = self._c.execute(_VOTE_TARGET, {"answer_id": answer_id}).first()
-        return VoteTarget(*row) if row else None
+        if row is None:
+            return None
+        return VoteTarget(
+            row.id,
+            row.member_id,
+            row.late,
+            row.withdrawn,
+            RoundMode(row.mode),
+            RoundStatus(row.status),
+            row.closes_at,
+            row.display_name,
+        )
 
     def of_member(self, round_id: int, member_id: int, late: bool) -> AnswerRow | None:
         params = {"round_id": round_id, "member_id": member_id, "late": late}
@@ -161,14 +173,6 @@ class AnswerRepo:
             return False
         self._c.execute(insert_ignoring_conflicts(self._c, votes), {**key, "cast_at": now})
         return True
-
-    def claim_request(self, request_key: str, now: datetime) -> bool:
-        """True the first time ``request_key`` is seen; a retry of the same request gets False."""
-        statement = insert_ignoring_conflicts(self._c, handled_requests)
-        return (
-            self._c.execute(statement, {"request_key": request_key, "handled_at": now}).rowcount
-            == 1
-        )
 
     def has_vote(self, answer_id: int, voter_id: int) -> bool:
         query = select(votes.c.id).where(
@@ -255,24 +259,10 @@ class AnswerRepo:
                 r.round_id,
                 r.channel_id,
                 r.drill_id,
-                r.mode,
+                RoundMode(r.mode),
                 r.local_date,
                 r.late,
                 int(r.votes),
             )
             for r in self._c.execute(query)
         ]
-
-
-@dataclass(frozen=True)
-class MemberAnswer:
-    """One of a member's answers as their own summary shows it."""
-
-    answer_id: int
-    round_id: int
-    channel_id: int
-    drill_id: str
-    mode: str
-    local_date: date
-    late: bool
-    votes: int

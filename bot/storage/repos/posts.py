@@ -2,28 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, case, func, or_, select, type_coerce, update
 
+from bot.core.model import NewPost, PostJob
+from bot.core.vocab import PostKind, PostStatus
 from bot.storage.repos.sql import insert_ignoring_conflicts
 from bot.storage.tables import UTCDateTime, posts
-
-
-@dataclass(frozen=True)
-class PostJob:
-    id: int
-    claim_key: str
-    channel_id: int
-    round_id: int | None
-    kind: str
-    week_start: date | None
-    attempts: int
-    status: str
-    last_error: str | None
-    next_attempt_at: datetime
 
 
 def _job(row: Any) -> PostJob:
@@ -32,10 +19,10 @@ def _job(row: Any) -> PostJob:
         row.claim_key,
         row.channel_id,
         row.round_id,
-        row.kind,
+        PostKind(row.kind),
         row.week_start,
         row.attempts,
-        row.status,
+        PostStatus(row.status),
         row.last_error,
         row.next_attempt_at,
     )
@@ -45,15 +32,15 @@ class PostRepo:
     def __init__(self, connection: Connection) -> None:
         self._c = connection
 
-    def claim(self, claim_key: str, now: datetime, **values: Any) -> bool:
+    def claim(self, claim_key: str, now: datetime, new: NewPost) -> bool:
         """Queue a post under ``claim_key``; False if it was claimed before (and so never twice)."""
         row = dict(
             claim_key=claim_key,
-            status="pending",
+            status=PostStatus.PENDING,
             attempts=0,
             next_attempt_at=now,
             created_at=now,
-            **values,
+            **vars(new),
         )
         result = self._c.execute(insert_ignoring_conflicts(self._c, posts), row)
         return result.rowcount == 1
@@ -61,7 +48,7 @@ class PostRepo:
     def due(self, now: datetime, limit: int) -> list[PostJob]:
         query = (
             select(posts)
-            .where(posts.c.status == "pending", posts.c.next_attempt_at <= now)
+            .where(posts.c.status == PostStatus.PENDING, posts.c.next_attempt_at <= now)
             .where(or_(posts.c.lease_until.is_(None), posts.c.lease_until <= now))
             .order_by(posts.c.next_attempt_at, posts.c.id)
             .limit(limit)
@@ -72,7 +59,7 @@ class PostRepo:
         """Take the send for ourselves until ``until``; False if another worker holds it."""
         statement = (
             update(posts)
-            .where(posts.c.id == post_id, posts.c.status == "pending")
+            .where(posts.c.id == post_id, posts.c.status == PostStatus.PENDING)
             .where(or_(posts.c.lease_until.is_(None), posts.c.lease_until <= now))
             .values(lease_until=until, attempts=posts.c.attempts + 1)
         )
@@ -81,7 +68,9 @@ class PostRepo:
     def mark_sent(
         self, post_id: int, now: datetime, message_ref: str | None, thread_ref: str | None
     ) -> None:
-        values = dict(status="sent", sent_at=now, message_ref=message_ref, thread_ref=thread_ref)
+        values = dict(
+            status=PostStatus.SENT, sent_at=now, message_ref=message_ref, thread_ref=thread_ref
+        )
         statement = update(posts).where(posts.c.id == post_id).values(lease_until=None, **values)
         self._c.execute(statement)
 
@@ -91,7 +80,7 @@ class PostRepo:
             statement.values(lease_until=None, last_error=error[:2000], next_attempt_at=retry_at)
         )
 
-    def mark_finished(self, post_id: int, status: str, reason: str) -> None:
+    def mark_finished(self, post_id: int, status: PostStatus, reason: str) -> None:
         """End a post that will not be sent: ``failed`` (with the error) or ``skipped``."""
         statement = update(posts).where(posts.c.id == post_id)
         self._c.execute(statement.values(status=status, lease_until=None, last_error=reason[:2000]))
@@ -103,7 +92,7 @@ class PostRepo:
     def unsent(self, limit: int = 50) -> list[PostJob]:
         query = (
             select(posts)
-            .where(posts.c.status.in_(("pending", "failed")))
+            .where(posts.c.status.in_((PostStatus.PENDING, PostStatus.FAILED)))
             .order_by(posts.c.id)
             .limit(limit)
         )
@@ -114,7 +103,7 @@ class PostRepo:
         leased_past_retry = posts.c.lease_until > posts.c.next_attempt_at
         ready_at = case((leased_past_retry, posts.c.lease_until), else_=posts.c.next_attempt_at)
         query = select(func.min(type_coerce(ready_at, UTCDateTime()))).where(
-            posts.c.status == "pending"
+            posts.c.status == PostStatus.PENDING
         )
         value: datetime | None = (self._c.execute(query)).scalar_one()
         return value

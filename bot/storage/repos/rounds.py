@@ -8,9 +8,10 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, func, select, update
 
-from bot.core.model import Round
+from bot.core.model import NewRound, Round
+from bot.core.vocab import RoundMode, RoundStatus
 from bot.storage.repos.sql import insert_ignoring_conflicts
-from bot.storage.tables import answers, rounds
+from bot.storage.tables import answers, fact_requests, rounds
 
 _GET = select(rounds).where(rounds.c.id == bindparam("round_id"))
 _BY_THREAD = (
@@ -25,10 +26,10 @@ def _round(row: Any) -> Round:
     return Round(
         id=row.id,
         channel_id=row.channel_id,
-        mode=row.mode,
+        mode=RoundMode(row.mode),
         local_date=row.local_date,
         drill_id=row.drill_id,
-        status=row.status,
+        status=RoundStatus(row.status),
         opened_at=row.opened_at,
         closes_at=row.closes_at,
         requested_by=row.requested_by,
@@ -41,10 +42,10 @@ class RoundRepo:
     def __init__(self, connection: Connection) -> None:
         self._c = connection
 
-    def claim(self, claim_key: str, **values: Any) -> int | None:
+    def claim(self, claim_key: str, new: NewRound) -> int | None:
         """Insert the round unless ``claim_key`` is taken; the new id, or None if someone has it."""
         statement = insert_ignoring_conflicts(self._c, rounds).returning(rounds.c.id)
-        result = self._c.execute(statement, {"claim_key": claim_key, **values})
+        result = self._c.execute(statement, {"claim_key": claim_key, **vars(new)})
         found = result.scalar_one_or_none()
         return int(found) if found is not None else None
 
@@ -58,7 +59,9 @@ class RoundRepo:
 
     def daily_on(self, channel_id: int, day: date) -> Round | None:
         query = select(rounds).where(
-            rounds.c.channel_id == channel_id, rounds.c.mode == "daily", rounds.c.local_date == day
+            rounds.c.channel_id == channel_id,
+            rounds.c.mode == RoundMode.DAILY,
+            rounds.c.local_date == day,
         )
         row = (self._c.execute(query)).first()
         return _round(row) if row else None
@@ -70,7 +73,7 @@ class RoundRepo:
     def due_to_close(self, now: datetime, limit: int = 500) -> list[Round]:
         query = (
             select(rounds)
-            .where(rounds.c.status == "open", rounds.c.closes_at <= now)
+            .where(rounds.c.status == RoundStatus.OPEN, rounds.c.closes_at <= now)
             .order_by(rounds.c.closes_at, rounds.c.id)
             .limit(limit)
         )
@@ -80,15 +83,40 @@ class RoundRepo:
         """Mark the round closed; False when another worker closed it first."""
         statement = (
             update(rounds)
-            .where(rounds.c.id == round_id, rounds.c.status == "open")
-            .values(status="closed", closed_at=now)
+            .where(rounds.c.id == round_id, rounds.c.status == RoundStatus.OPEN)
+            .values(status=RoundStatus.CLOSED, closed_at=now)
         )
         return (self._c.execute(statement)).rowcount == 1
+
+    def latest_open_for(self, channel_id: int, member_id: int) -> Round | None:
+        """The newest open round in the channel that the member may answer: daily, or their own."""
+        query = (
+            select(rounds)
+            .where(rounds.c.channel_id == channel_id, rounds.c.status == RoundStatus.OPEN)
+            .where((rounds.c.mode == RoundMode.DAILY) | (rounds.c.requested_by == member_id))
+            .order_by(rounds.c.opened_at.desc(), rounds.c.id.desc())
+            .limit(1)
+        )
+        row = self._c.execute(query).first()
+        return _round(row) if row else None
+
+    def record_question(
+        self, round_id: int, member_id: int, fact_index: int, now: datetime
+    ) -> None:
+        """Remember that the member asked for fact ``fact_index`` (once; asking again is fine)."""
+        row = dict(round_id=round_id, member_id=member_id, fact_index=fact_index, asked_at=now)
+        self._c.execute(insert_ignoring_conflicts(self._c, fact_requests), row)
+
+    def questions_asked(self, round_id: int, member_id: int) -> list[int]:
+        query = select(fact_requests.c.fact_index).where(
+            fact_requests.c.round_id == round_id, fact_requests.c.member_id == member_id
+        )
+        return sorted(self._c.execute(query).scalars())
 
     def open_in(self, channel_id: int, first: date, last: date) -> list[Round]:
         query = select(rounds).where(
             rounds.c.channel_id == channel_id,
-            rounds.c.status == "open",
+            rounds.c.status == RoundStatus.OPEN,
             rounds.c.local_date.between(first, last),
         )
         return [_round(row) for row in self._c.execute(query)]
@@ -96,8 +124,8 @@ class RoundRepo:
     def kind_counts(self, channel_id: int) -> dict[str, int]:
         query = (
             select(rounds.c.drill_kind, func.count())
-            .where(rounds.c.channel_id == channel_id, rounds.c.mode == "daily")
-            .where(rounds.c.status != "skipped")
+            .where(rounds.c.channel_id == channel_id, rounds.c.mode == RoundMode.DAILY)
+            .where(rounds.c.status != RoundStatus.SKIPPED)
             .group_by(rounds.c.drill_kind)
         )
         return {kind: int(count) for kind, count in self._c.execute(query)}
@@ -105,8 +133,8 @@ class RoundRepo:
     def drill_uses(self, channel_id: int, drill_ids: Sequence[str]) -> dict[str, int]:
         query = (
             select(rounds.c.drill_id, func.count())
-            .where(rounds.c.channel_id == channel_id, rounds.c.mode == "daily")
-            .where(rounds.c.status != "skipped", rounds.c.drill_id.in_(drill_ids))
+            .where(rounds.c.channel_id == channel_id, rounds.c.mode == RoundMode.DAILY)
+            .where(rounds.c.status != RoundStatus.SKIPPED, rounds.c.drill_id.in_(drill_ids))
             .group_by(rounds.c.drill_id)
         )
         return {drill_id: int(count) for drill_id, count in self._c.execute(query)}
@@ -128,7 +156,7 @@ class RoundRepo:
         return seen
 
     def count_open(self) -> int:
-        query = select(func.count()).select_from(rounds).where(rounds.c.status == "open")
+        query = select(func.count()).select_from(rounds).where(rounds.c.status == RoundStatus.OPEN)
         return int((self._c.execute(query)).scalar_one())
 
     def by_key(self, claim_key: str) -> Round | None:
@@ -136,6 +164,6 @@ class RoundRepo:
         return _round(row) if row else None
 
     def earliest_close(self) -> datetime | None:
-        query = select(func.min(rounds.c.closes_at)).where(rounds.c.status == "open")
+        query = select(func.min(rounds.c.closes_at)).where(rounds.c.status == RoundStatus.OPEN)
         value: datetime | None = (self._c.execute(query)).scalar_one()
         return value

@@ -10,6 +10,7 @@ from sqlalchemy import Connection, bindparam, false, func, literal, select, unio
 from bot.core.model import Standing
 from bot.core.scoring import RoundScore
 from bot.core.streaks import StreakState
+from bot.core.vocab import RoundMode, RoundStatus
 from bot.storage.repos.sql import insert_ignoring_conflicts, upsert
 from bot.storage.tables import answers, members, round_scores, rounds, streaks, votes
 
@@ -104,7 +105,7 @@ class ScoreRepo:
         vote_points: int,
     ) -> list[Standing]:
         """The leaderboard in one statement: settled scores plus open daily rounds' live tallies,
-        ordered like ``bot.core.scoring.rank`` (points, votes, answers, name, id), cut to ``limit``."""
+        ordered like the order in ``tests/support/ranking.py`` (points, votes, answers, name, id), cut to ``limit``."""
         settled = select(
             round_scores.c.member_id,
             round_scores.c.points,
@@ -125,8 +126,8 @@ class ScoreRepo:
             .outerjoin(votes, votes.c.answer_id == answers.c.id)
             .where(
                 rounds.c.channel_id == channel_id,
-                rounds.c.status == "open",
-                rounds.c.mode == "daily",
+                rounds.c.status == RoundStatus.OPEN,
+                rounds.c.mode == RoundMode.DAILY,
             )
             .where(
                 rounds.c.local_date.between(first, last),

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timedelta
 
 import pytest
 
+from bot.core.services.command_table import admin_commands
+from bot.scheduling import DrillScheduler
 from tests.fakes.discord import permissions as perm
 from tests.fakes.discord.interactions import APPLICATION_COMMAND, new_interaction
 from tests.fakes.discord.serialize import interaction_channel, user
@@ -35,12 +38,18 @@ ADMIN_CHANGES = [
 async def test_commands_are_synced_globally_with_admin_gated(drive: Drive) -> None:
     await drive.start()
     commands = {c.name: c.payload for c in drive.fake.commands()}
-    assert set(commands) == {"drill", "streak", "leaderboard", "drill-admin"}
+    assert set(commands) == {"drill", "streak", "leaderboard", "ask", "drill-help", "drill-admin"}
     assert commands["drill-admin"]["default_member_permissions"] == perm.MANAGE_GUILD
     assert commands["drill-admin"]["dm_permission"] is False
     kinds = [c["value"] for c in commands["drill"]["options"][0]["choices"]]
     assert kinds == drive.core.bank.kinds()
-    assert commands["leaderboard"]["options"][0]["name"] == "all-time"
+    periods = commands["leaderboard"]["options"][0]
+    assert periods["name"] == "period" and [c["value"] for c in periods["choices"]] == [
+        "week",
+        "all-time",
+    ]
+    subcommands = [option["name"] for option in commands["drill-admin"]["options"]]
+    assert subcommands == [command.words[1] for command in admin_commands()]
 
 
 async def test_a_development_guild_gets_the_commands_instantly(drive: Drive) -> None:
@@ -65,19 +74,25 @@ async def test_every_admin_setting_changes_and_answers_in_public(drive: Drive) -
     assert_clean(drive.fake)
 
 
-async def test_post_now_wakes_the_scheduler_and_posts_once(
-    drive: Drive, monday_morning: datetime
-) -> None:
-    woken: list[bool] = []
-    await drive.start(wake=lambda: woken.append(True))
-    await drive.admin("channel")
-    record = await drive.admin("post-now")
-    assert reply_of(record)["content"] == "Posting today's drill now." and record.ephemeral
-    assert woken
-    await drive.sweep(monday_morning)
-    again = await drive.admin("post-now")
-    assert "not posted twice" in reply_of(again)["content"]
-    assert (await drive.posts())["drill:1"]["status"] == "sent"
+async def test_post_now_is_posted_within_two_seconds_with_an_hourly_sweep(drive: Drive) -> None:
+    runtime = await drive.start()
+    scheduler = DrillScheduler(
+        drive.core, {"discord": runtime.platform}, sweep_seconds=3600, clock=drive.clock
+    )
+    await scheduler.start()
+    try:
+        await drive.admin("channel")
+        record = await drive.admin("post-now")
+        assert reply_of(record)["content"] == "Posting today's drill now." and record.ephemeral
+        async with asyncio.timeout(2.0):  # the core's wake signal, not the hourly sweep
+            while (await drive.posts()).get("drill:1", {}).get("status") != "sent":
+                await asyncio.sleep(0.02)
+        again = await drive.admin("post-now")
+        assert "not posted twice" in reply_of(again)["content"]
+        drills = [m for m in drive.bot_messages(drive.hall.channel) if m["embeds"]]
+        assert len(drills) == 1
+    finally:
+        await scheduler.stop()
 
 
 async def test_admin_commands_are_refused_to_members_without_manage_server(drive: Drive) -> None:
@@ -108,7 +123,7 @@ async def test_streak_and_leaderboards(drive: Drive, monday_morning: datetime) -
     assert streak.ephemeral and reply_of(streak)["content"].startswith("Bob: streak 1 day")
     week = await drive.slash(drive.hall.alice, "leaderboard")
     assert "1. Bob: 2 points" in embed_of(week)["description"]
-    ever = await drive.slash(drive.hall.alice, "leaderboard", {"all-time": True})
+    ever = await drive.slash(drive.hall.alice, "leaderboard", {"period": "all-time"})
     assert embed_of(ever)["title"] == "All-time leaderboard"
     assert_clean(drive.fake)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import timedelta
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 import pytest
 
 from bot.core.services import answers as answer_service
+from bot.scheduling import DrillScheduler
 from bot.storage.tables import answers, members, slack_events
 from tests.fakes.slack import (
     SlackPayload,
@@ -137,8 +139,8 @@ async def test_commands_refuse_what_they_cannot_do(driver: Driver) -> None:
     assert (await _private(driver, "bob", "admin channel")).startswith("Only server admins")
     await driver.command("alice", "admin channel")
     assert "There is no drill kind 'frobnicate'" in await _private(driver, "bob", "frobnicate")
-    assert "Unknown setting 'frobnicate'" in await _private(driver, "alice", "admin frobnicate")
-    assert "Use 'vote N'" in await _private(driver, "bob", "vote")
+    assert "Unknown admin command 'frobnicate'" in await _private(driver, "alice", "admin frobnicate")
+    assert "Usage: vote N" in await _private(driver, "bob", "vote")
     assert "There is no answer 42" in await _private(driver, "bob", "vote 42")
     assert "Drillbot commands:" in await _private(driver, "bob", "help")
     ci = driver.fake.add_user("ci-bot", bot=True)
@@ -198,3 +200,20 @@ async def test_the_events_url_answers_slacks_verification_challenge(driver: Driv
     challenge = SlackPayload("events_api", {"type": "url_verification", "challenge": "c0ffee"})
     status, body = await driver.send(challenge)
     assert (status, json.loads(body)) == (200, {"challenge": "c0ffee"})
+
+
+async def test_post_now_is_posted_within_two_seconds_with_an_hourly_sweep(driver: Driver) -> None:
+    platforms = {"slack": driver.runtime.platform}
+    scheduler = DrillScheduler(driver.core, platforms, sweep_seconds=3600, clock=driver.clock)
+    await scheduler.start()
+    try:
+        await driver.command("alice", "admin channel")
+        assert "Posting today's drill now" in await _private(driver, "alice", "admin post-now")
+        async with asyncio.timeout(2.0):  # the core's wake signal, not the hourly sweep
+            while not driver.drills():
+                await asyncio.sleep(0.02)
+        assert "not posted twice" in await _private(driver, "alice", "admin post-now")
+        await asyncio.sleep(0.2)
+        assert len(driver.drills()) == 1
+    finally:
+        await scheduler.stop()

@@ -14,8 +14,8 @@ from sqlalchemy import MetaData, Table
 from bot.core.model import Actor, Place
 from bot.core.services import admin, answers, home, places
 from bot.core.services.context import Core
+from bot.core.services.requests import EventClaims
 from bot.core.services.sweep import run_due_work
-from bot.platforms.slack_app.dedupe import EventClaims
 from bot.storage import tables
 from tests.recording_platform import RecordingPlatform
 
@@ -50,8 +50,10 @@ def test_our_oauth_tables_are_the_ones_slack_sdk_uses() -> None:
         assert _shape(build(theirs, name)) == _shape(tables.metadata.tables[name]), name
 
 
-async def test_event_claims_are_unique_and_pruned(database: Any, monday_morning: datetime) -> None:
-    claims = EventClaims(database.engine, keep=timedelta(hours=1))
+async def test_event_claims_are_unique_and_pruned(
+    core: Core, database: Any, monday_morning: datetime
+) -> None:
+    claims = EventClaims(core, keep=timedelta(hours=1))
     assert await claims.claim("Ev1", "T1", monday_morning)
     assert not await claims.claim("Ev1", "T1", monday_morning)
     await claims.prune(monday_morning + timedelta(hours=2))

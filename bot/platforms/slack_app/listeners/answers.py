@@ -11,7 +11,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.core.cards import AnswerReceipt, DrillCard, Reply, refuse
 from bot.core.render import render_text
-from bot.core.services import answers, practice
+from bot.core.services import answers, ondemand
 from bot.platforms.slack_app import blocks, refs, views
 from bot.platforms.slack_app.failures import TRANSPORT_ERRORS, error_code
 from bot.platforms.slack_app.services import Incoming, SlackServices
@@ -43,7 +43,7 @@ async def on_answer_button(services: SlackServices, incoming: Incoming) -> None:
     if round_id is None:
         reply = refuse("That button is out of date; ask for a drill with /drill.")
     else:
-        reply = await practice.practice_card(services.core, actor, round_id, services.clock())
+        reply = await ondemand.show_on_demand(services.core, actor, round_id, services.clock())
     await open_modal(services, incoming, reply)
 
 

@@ -1,0 +1,100 @@
+"""``drillbot drills ...``: the bank from the command line. Each returns the process exit code."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from datetime import UTC, datetime
+
+from bot.bootstrap import load_catalogue
+from bot.cli_actions import Refused, find_channel, open_app
+from bot.core.services.admin import import_drills
+from bot.platforms.console.platform import PLATFORM as CONSOLE
+from bot.platforms.console.runner import ensure_console_channel
+from drills import Drill, load_file
+from drills.balance import REQUIRED_TAGS, imbalances, probe_shares, topic_shares
+from drills.describe import full_text
+
+THIN_KIND = 10
+
+
+async def drills_list(args: argparse.Namespace) -> int:
+    catalogue = load_catalogue(args.settings)
+    chosen = [d for d in catalogue.drills.values() if args.kind in (None, d.kind)]
+    if not chosen:
+        raise Refused(f"no drills of kind '{args.kind}'; kinds: {', '.join(catalogue.kinds())}")
+    for drill in sorted(chosen, key=lambda d: (d.kind, d.id)):
+        print(f"{drill.id:<40} {drill.kind:<24} {drill.difficulty}  {drill.title}")
+    return 0
+
+
+async def drills_show(args: argparse.Namespace) -> int:
+    drill = load_catalogue(args.settings).get(args.id)
+    if drill is None:
+        raise Refused(f"no drill with id '{args.id}'; 'drillbot drills list' shows them all")
+    print(full_text(drill))
+    return 0
+
+
+async def drills_export(args: argparse.Namespace) -> int:
+    catalogue = load_catalogue(args.settings)
+    json.dump([d.model_dump(mode="json") for d in catalogue.drills.values()], sys.stdout, indent=2)
+    print()
+    return 0
+
+
+async def drills_stats(args: argparse.Namespace) -> int:
+    drills = list(load_catalogue(args.settings).drills.values())
+    for title, counts in (
+        ("kind", Counter(d.kind for d in drills)),
+        ("difficulty", Counter(str(d.difficulty) for d in drills)),
+        ("tag", Counter(tag for d in drills for tag in d.tags)),
+    ):
+        print(f"by {title}: " + ", ".join(f"{key} {n}" for key, n in sorted(counts.items())))
+    _print_balances(drills)
+    for warning in thin_areas(drills) + [str(item) for item in imbalances(drills)]:
+        print(f"warning: {warning}")
+    return 0
+
+
+def _print_balances(drills: list[Drill]) -> None:
+    """Probe shares per kind, the most-named technologies and domains, the required topics."""
+    for kind in sorted({d.kind for d in drills}):
+        shares = probe_shares([d for d in drills if d.kind == kind])
+        print(f"probes in {kind}: " + ", ".join(f"{p} {s:.0%}" for p, s in shares.items()))
+    top = list(topic_shares(drills).items())[:6]
+    print("most-named in prompts: " + ", ".join(f"{name} {share:.0%}" for name, share in top))
+    tags = Counter(tag for d in drills for tag in d.tags)
+    print("required topics: " + ", ".join(f"{tag} {tags[tag]}" for tag in REQUIRED_TAGS))
+
+
+def thin_areas(drills: list[Drill]) -> list[str]:
+    kinds = Counter(d.kind for d in drills)
+    return [
+        f"kind {k} has only {n} drills (fewer than {THIN_KIND})"
+        for k, n in sorted(kinds.items())
+        if n < THIN_KIND
+    ]
+
+
+async def drills_import(args: argparse.Namespace) -> int:
+    drills = load_file(args.file)
+    platform, _, rest = args.channel.partition(":")
+    space, _, channel_ref = rest.partition(":")
+    app = await open_app(args)
+    try:
+        channel = await find_channel(app, platform, space, channel_ref)
+        if channel is None and platform == CONSOLE:
+            await ensure_console_channel(app.core, datetime.now(UTC))
+            channel = await find_channel(app, platform, space, channel_ref)
+        if channel is None:
+            raise Refused(
+                f"no drill channel {args.channel}; an admin registers it with 'admin channel'"
+            )
+        count = await import_drills(app.core, channel, drills, datetime.now(UTC))
+    finally:
+        await app.db.dispose()
+    print(f"imported {count} drill(s) into the rotation of {args.channel}")
+    return 0
