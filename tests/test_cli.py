@@ -61,12 +61,18 @@ def test_drills_list_show_export_and_stats(tmp_path):
         "difficulty",
         "tags",
         "prompt",
+        "facts",
         "rubric",
+        "red_flags",
+        "strong_answer",
         "follow_ups",
     }
     stats = run_cli(["drills", "stats"], tmp_path / "c.db").stdout
     assert "by kind:" in stats and "migration-review 26" in stats and "by tag:" in stats
-    assert "probes in code-review: failure-mode" in stats and "required topics: race-condition" in stats
+    assert (
+        "probes in code-review: failure-mode" in stats
+        and "required topics: race-condition" in stats
+    )
     assert "warning" not in stats
 
 

@@ -254,7 +254,7 @@ def help_text(with_admin: bool) -> str:
     lines = ["Drillbot commands:"]
     lines += [f"  {command.usage():<{width}}  {command.summary}" for command in shown]
     if not with_admin:
-        lines.append("  admin ...  channel settings, for admins ('admin' lists them)")
+        lines.append(f"  {'admin ...':<{width}}  channel settings, for admins ('admin' lists them)")
     lines.append(ANSWERING)
     return "\n".join(lines)
 

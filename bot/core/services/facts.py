@@ -22,7 +22,7 @@ NO_ROUND = (
     "There is no open drill here to ask about: ask in a drill's thread, or wait for the next one."
 )
 NO_FACTS = "This drill has no facts to ask for: everything you need is in the prompt."
-MATCH_THRESHOLD = 0.2
+MATCH_THRESHOLD = 0.5
 _STOP = frozenset(
     [
         "the",
@@ -91,7 +91,7 @@ def pick_fact(drill: Drill, question: str) -> int | None:
         index = int(number[:6]) - 1
         return index if 0 <= index < len(drill.facts) else None
     asked = _words(text)
-    scores = [_overlap(asked, _words(fact.ask)) for fact in drill.facts]
+    scores = [_share_known(asked, _words(fact.ask)) for fact in drill.facts]
     best = max(range(len(scores)), key=scores.__getitem__)
     return best if scores[best] >= MATCH_THRESHOLD else None
 
@@ -101,12 +101,20 @@ def _words(text: str) -> set[str]:
     return {word.rstrip("s") for word in found if len(word) > 2 and word not in _STOP}
 
 
-def _overlap(asked: set[str], known: set[str]) -> float:
-    return len(asked & known) / len(asked | known) if asked and known else 0.0
+def _share_known(asked: set[str], known: set[str]) -> float:
+    """How much of the member's question the interviewer's question covers."""
+    return len(asked & known) / len(asked) if asked else 0.0
 
 
 def fact_menu(drill: Drill, question: str) -> str:
-    lead = f"No answer for '{clip(defang_mentions(question), 80)}'. " if question.strip() else ""
+    """The questions the interviewer can answer, after a word on why ``question`` got none."""
+    asked = question.strip().removeprefix("#")
+    if not asked:
+        lead = ""
+    elif asked.isascii() and asked.isdigit():
+        lead = f"There is no question {clip(asked, 12)}. "
+    else:
+        lead = f"The interviewer has no answer to '{clip(defang_mentions(asked), 80)}'. "
     lines = [f"{lead}The interviewer can tell you:"]
     lines += [f"{number}. {fact.ask}" for number, fact in enumerate(drill.facts, start=1)]
     lines.append("Use 'ask N', or ask in your own words.")

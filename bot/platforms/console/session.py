@@ -134,12 +134,17 @@ class ConsoleSession:
             await self._edit_or_delete(actor, body)
         elif body.startswith("#"):
             thread, _, text = body[1:].partition(" ")
-            await self._post(actor, thread, text, event_id)
+            if text.startswith("/"):  # a command used inside a thread (``ask`` there, say)
+                await self._command(actor, text, event_id or uuid.uuid4().hex, thread)
+            else:
+                await self._post(actor, thread, text, event_id)
         else:
             await self._post(actor, None, body, event_id)
 
-    async def _command(self, actor: Actor, body: str, request_key: str) -> None:
-        place = Place(PLATFORM, SPACE, CHANNEL)
+    async def _command(
+        self, actor: Actor, body: str, request_key: str, thread: str | None = None
+    ) -> None:
+        place = Place(PLATFORM, SPACE, CHANNEL, thread)
         reply = await commands.handle_command(self.core, actor, place, body, request_key, self.now)
         await self._show_reply(actor, reply)
 

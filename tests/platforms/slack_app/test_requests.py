@@ -139,7 +139,9 @@ async def test_commands_refuse_what_they_cannot_do(driver: Driver) -> None:
     assert (await _private(driver, "bob", "admin channel")).startswith("Only server admins")
     await driver.command("alice", "admin channel")
     assert "There is no drill kind 'frobnicate'" in await _private(driver, "bob", "frobnicate")
-    assert "Unknown admin command 'frobnicate'" in await _private(driver, "alice", "admin frobnicate")
+    assert "Unknown admin command 'frobnicate'" in await _private(
+        driver, "alice", "admin frobnicate"
+    )
     assert "Usage: vote N" in await _private(driver, "bob", "vote")
     assert "There is no answer 42" in await _private(driver, "bob", "vote 42")
     assert "Drillbot commands:" in await _private(driver, "bob", "help")
