@@ -177,3 +177,22 @@ async def test_commands_in_a_dm_say_drillbot_works_in_server_channels(drive: Dri
     await fake.dispatch("INTERACTION_CREATE", record.payload)
     await answered(record)
     assert record.ephemeral and "works in server channels" in reply_of(record)["content"]
+
+
+async def test_ask_answers_facts_privately_in_the_drill_thread(
+    drive: Drive, monday_morning: datetime
+) -> None:
+    await drive.start()
+    await drive.admin("channel")
+    await drive.admin("kinds", "design-warmup")  # every warm-up keeps its figures in facts
+    await drive.sweep(monday_morning + timedelta(hours=1))
+    post = (await drive.posts())["drill:1"]
+    thread = drive.thread(post["thread_ref"])
+    drill_id = await drive.core.db.run(lambda uow: uow.rounds.get(1).drill_id)  # type: ignore[union-attr]
+    fact = drive.core.bank.drills[drill_id].facts[0]
+    menu = await drive.slash(drive.hall.bob, "ask", channel=thread)
+    assert menu.ephemeral and f"1. {fact.ask}" in reply_of(menu)["content"]
+    answered = await drive.slash(drive.hall.bob, "ask", {"question": "1"}, channel=thread)
+    assert answered.ephemeral
+    assert reply_of(answered)["content"] == f"Q1: {fact.ask}\nA: {fact.answer}"
+    assert_clean(drive.fake)

@@ -219,3 +219,19 @@ async def test_post_now_is_posted_within_two_seconds_with_an_hourly_sweep(driver
         assert len(driver.drills()) == 1
     finally:
         await scheduler.stop()
+
+
+async def test_ask_answers_facts_privately(driver: Driver) -> None:
+    await driver.command("alice", "admin channel")
+    await driver.command("alice", "admin kinds design-warmup")
+    await driver.advance(timedelta(hours=1))
+    [post] = driver.drills()
+    drill_id = await driver.core.db.run(lambda uow: uow.rounds.get(1).drill_id)  # type: ignore[union-attr]
+    facts = driver.core.bank.drills[drill_id].facts
+    menu = await _private(driver, "bob", "ask")
+    assert all(f"{n}. {fact.ask}" in menu for n, fact in enumerate(facts, start=1))
+    answer = await _private(driver, "bob", "ask 2")
+    assert answer == f"Q2: {facts[1].ask}\nA: {facts[1].answer}".replace(">", "&gt;").replace(
+        "<", "&lt;"
+    )
+    assert post.thread_ts is None and len(driver.drills()) == 1
