@@ -77,7 +77,8 @@ async def core_rate(url: str, events: int, **options: object) -> float:
                 at,
             )
         for n in range(half):
-            await votes.toggle_vote(core, member(n + 1), (n % half) + 1, at)
+            where = Place("bench", "space", "channel", thread)
+            await votes.toggle_vote(core, member(n + 1), where, (n % half) + 1, at, f"click-{n}")
         return events / (time.perf_counter() - began)
     finally:
         await core.db.dispose()

@@ -98,3 +98,6 @@ class AnswerReceipt:
     late: bool
     truncated: bool
     reveal: ResultsCard | None = None
+    number: int = 0  # the answer's number in its round (1, 2, 3... in posting order)
+    too_short: int = 0  # the channel's minimum length when the answer is still shorter, else 0
+    news: tuple[str, ...] = ()  # streak changes the author has not been told about

@@ -24,6 +24,7 @@ class ChannelSettings:
     paused: bool = False
     weekly_day: int = 0
     weekly_time: time = time(9, 0)
+    min_answer_chars: int = 80  # shorter answers are kept but earn no points and no streak day
 
     @property
     def zone(self) -> ZoneInfo:

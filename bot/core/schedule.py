@@ -5,13 +5,15 @@ Every function takes the clock as an argument; nothing here reads the time.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.core.model import ChannelSettings
 
-LOOKAHEAD_DAYS = 8
+LOOKAHEAD_DAYS = 400  # holidays and claimed dates may push the next post far ahead
+NO_DATES: frozenset[date] = frozenset()
 
 
 def post_instant(day: date, at: time, zone: ZoneInfo) -> datetime:
@@ -27,9 +29,15 @@ def local_date(instant: datetime, zone: ZoneInfo) -> date:
     return instant.astimezone(zone).date()
 
 
-def next_post_after(settings: ChannelSettings, after: datetime) -> datetime:
-    """The first daily post instant strictly after ``after``."""
-    return _next_on_days(settings.days, settings.post_time, settings.zone, after)
+def next_post_after(
+    settings: ChannelSettings, after: datetime, taken: Collection[date] = NO_DATES
+) -> datetime:
+    """The first daily post instant strictly after ``after`` on a local date not in ``taken``.
+
+    ``taken`` holds the dates that will not post: already claimed (posted or skipped) and holidays.
+    Everything that shows or decides "the next drill" goes through here.
+    """
+    return _next_on_days(settings.days, settings.post_time, settings.zone, after, taken)
 
 
 def next_weekly_after(settings: ChannelSettings, after: datetime) -> datetime:
@@ -38,12 +46,18 @@ def next_weekly_after(settings: ChannelSettings, after: datetime) -> datetime:
     return _next_on_days(day, settings.weekly_time, settings.zone, after)
 
 
-def _next_on_days(days: frozenset[int], at: time, zone: ZoneInfo, after: datetime) -> datetime:
+def _next_on_days(
+    days: frozenset[int],
+    at: time,
+    zone: ZoneInfo,
+    after: datetime,
+    taken: Collection[date] = NO_DATES,
+) -> datetime:
     start = local_date(after, zone) - timedelta(days=1)
     for offset in range(LOOKAHEAD_DAYS + 1):
         day = start + timedelta(days=offset)
         instant = post_instant(day, at, zone)
-        if day.weekday() in days and instant > after:
+        if day.weekday() in days and instant > after and day not in taken:
             return instant
     raise ValueError("a channel must post on at least one day of the week")
 
@@ -58,14 +72,20 @@ class DuePlan:
 
 
 def plan_due_posts(
-    settings: ChannelSettings, next_post_at: datetime, now: datetime, grace: timedelta
+    settings: ChannelSettings,
+    next_post_at: datetime,
+    now: datetime,
+    grace: timedelta,
+    taken: Collection[date] = NO_DATES,
 ) -> DuePlan:
     """Walk every post instant up to ``now``: only the latest may post, and only within grace."""
     due: list[tuple[date, datetime]] = []
     cursor = next_post_at
+    if local_date(cursor, settings.zone) in taken:
+        cursor = next_post_after(settings, cursor, taken)
     while cursor <= now:
         due.append((local_date(cursor, settings.zone), cursor))
-        cursor = next_post_after(settings, cursor)
+        cursor = next_post_after(settings, cursor, taken)
     if not due:
         return DuePlan((), None, cursor)
     *older, (last_day, last_at) = due

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from bot.core.model import WEEKDAYS
@@ -127,3 +127,31 @@ def parse_answer_number(text: str) -> int:
     if not 1 <= number <= MAX_ANSWER_NUMBER or len(word) > 12:
         raise ValueError("That answer number is out of range; use the number shown in the thread.")
     return number
+
+
+MAX_HOLIDAY_SPAN = 60
+MIN_ANSWER_CHARS = (0, 2000)
+
+
+def parse_date_range(text: str) -> list[date]:
+    """``2026-12-24`` or ``2026-12-24..2026-12-26``: every date in the range, at most 60."""
+    first_text, _, last_text = text.strip().partition("..")
+    try:
+        first = date.fromisoformat(first_text.strip())
+        last = date.fromisoformat(last_text.strip()) if last_text else first
+    except ValueError:
+        raise ValueError(
+            f"'{text[:40]}' is not a date or range; use 2026-12-24 or 2026-12-24..2026-12-26."
+        ) from None
+    if not first <= last <= first + timedelta(days=MAX_HOLIDAY_SPAN - 1):
+        raise ValueError(f"A range runs forwards and spans at most {MAX_HOLIDAY_SPAN} days.")
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def parse_min_length(text: str) -> int:
+    """The shortest answer that earns points, in characters."""
+    word = text.strip()
+    low, high = MIN_ANSWER_CHARS
+    if not (word.isascii() and word.isdigit()) or not low <= int(word[:6]) <= high:
+        raise ValueError(f"Use a number of characters from {low} to {high}, like 80.")
+    return int(word)

@@ -69,6 +69,7 @@ channels = Table(
     Column("paused", Boolean, nullable=False),
     Column("weekly_day", Integer, nullable=False),
     Column("weekly_time", String(5), nullable=False),
+    Column("min_answer_chars", Integer, nullable=False, server_default="80"),
     _when("next_post_at", nullable=True),
     _when("next_weekly_at", nullable=True),
     _when("created_at"),
@@ -187,6 +188,40 @@ streaks = Table(
     Column("longest", Integer, nullable=False),
     Column("freezes", Integer, nullable=False),
     Column("last_day", Date, nullable=True),
+)
+
+# Every change to a member's streak, in order: the audit log ``bot.core.streaks.replay`` reads.
+# ``seen`` marks the changes the member has been told about (a freeze spent, a streak ended).
+streak_events = Table(
+    "streak_events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("channel_id", ForeignKey("channels.id", ondelete="CASCADE"), nullable=False),
+    Column("member_id", ForeignKey("members.id"), nullable=False),
+    Column("day", Date, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("count", Integer, nullable=False),
+    Column("reason", String(200), nullable=True),
+    _when("created_at"),
+    Column("seen", Boolean, nullable=False),
+    Index(None, "channel_id", "member_id", "id"),
+)
+
+# Days a member takes off (``streak rest 3d``): they neither break nor extend the streak.
+rest_days = Table(
+    "rest_days",
+    metadata,
+    Column("channel_id", ForeignKey("channels.id", ondelete="CASCADE"), primary_key=True),
+    Column("member_id", ForeignKey("members.id"), primary_key=True),
+    Column("day", Date, primary_key=True),
+)
+
+# Dates an admin declared free of drills (``admin holiday``).
+holidays = Table(
+    "holidays",
+    metadata,
+    Column("channel_id", ForeignKey("channels.id", ondelete="CASCADE"), primary_key=True),
+    Column("day", Date, primary_key=True),
 )
 
 posts = Table(

@@ -22,6 +22,7 @@ from bot.storage.repos.posts import PostRepo
 from bot.storage.repos.requests import RequestRepo
 from bot.storage.repos.rounds import RoundRepo
 from bot.storage.repos.scores import ScoreRepo
+from bot.storage.repos.streaks import StreakRepo
 
 T = TypeVar("T")
 
@@ -36,6 +37,7 @@ class UnitOfWork:
         self.rounds = RoundRepo(connection)
         self.answers = AnswerRepo(connection)
         self.scores = ScoreRepo(connection)
+        self.streaks = StreakRepo(connection)
         self.posts = PostRepo(connection)
         self.requests = RequestRepo(connection)
 

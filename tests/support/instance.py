@@ -62,8 +62,9 @@ async def handle(app: App, platform: FilePlatform, command: dict[str, object]) -
             app.core, actor, place, str(command["ref"]), str(command["text"]), now
         )
         return receipt.answer_id if receipt else None
+    where = Place(PLATFORM, "space", str(command["channel"]))
     reply = await votes.toggle_vote(
-        app.core, actor, int(str(command["answer_id"])), now, str(command["key"])
+        app.core, actor, where, int(str(command["answer_id"])), now, str(command["key"])
     )
     return reply.ok
 

@@ -7,10 +7,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
 
+from bot.core import values
 from bot.core.cards import Reply, SettingsCard, refuse, tell
 from bot.core.model import Actor, Channel, ChannelSettings, Place
 from bot.core.render import settings_text
-from bot.core.schedule import next_post_after, next_weekly_after
+from bot.core.schedule import local_date, next_weekly_after
 from bot.core.services import rounds
 from bot.core.services.context import Core, catalogue_for, kinds_in_rotation
 from bot.storage.uow import UnitOfWork
@@ -23,9 +24,8 @@ NOT_ADMIN = "Only server admins can change Drillbot's settings (Manage Server on
 
 
 def _reschedule(uow: UnitOfWork, channel_id: int, settings: ChannelSettings, now: datetime) -> None:
-    uow.channels.save(
-        channel_id, settings, next_post_after(settings, now), next_weekly_after(settings, now)
-    )
+    next_daily = rounds.next_post(uow, channel_id, settings, now)
+    uow.channels.save(channel_id, settings, next_daily, next_weekly_after(settings, now))
 
 
 async def register_channel(core: Core, place: Place, now: datetime) -> Reply:
@@ -110,6 +110,38 @@ async def skip(core: Core, channel: Channel, now: datetime) -> Reply:
     fresh = await core.db.run(lambda uow: uow.channels.get(channel.id))
     core.signals.schedule_changed(fresh or channel)
     return tell(f"The drill for {day:%a %d %b} will be skipped.", private=False)
+
+
+async def unskip(core: Core, channel: Channel, now: datetime) -> Reply:
+    day = await rounds.unskip(core, channel, now)
+    if day is None:
+        return refuse("No skipped drill ahead to restore.")
+    return await _changed(core, channel, f"The drill for {day:%a %d %b} is back on.")
+
+
+async def set_holidays(core: Core, channel: Channel, text: str, now: datetime) -> Reply:
+    """``admin holiday 2026-12-24..2026-12-26`` adds holidays; ``clear`` before the range removes."""
+    clear = text.strip().lower().startswith("clear")
+    try:
+        days = values.parse_date_range(text.strip()[5:] if clear else text)
+    except ValueError as error:
+        return refuse(str(error))
+    if days[-1] < local_date(now, channel.settings.zone):
+        return refuse("Those dates are in the past.")
+
+    def work(uow: UnitOfWork) -> None:
+        change = uow.channels.remove_holidays if clear else uow.channels.add_holidays
+        change(channel.id, days)
+        uow.channels.set_next_post(
+            channel.id, rounds.next_post(uow, channel.id, channel.settings, now)
+        )
+        uow.commit()
+
+    await core.db.run(work)
+    span = f"{days[0]:%a %d %b}" + (f"–{days[-1]:%a %d %b}" if len(days) > 1 else "")
+    return await _changed(
+        core, channel, f"{'No longer holidays' if clear else 'Holidays'}: {span}."
+    )
 
 
 async def post_now(core: Core, channel: Channel, now: datetime) -> Reply:

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
-from zoneinfo import ZoneInfo
+from enum import StrEnum
 
 from bot.core.cards import AnswerReceipt, ResultsCard
-from bot.core.model import Actor, Place, Round
+from bot.core.model import Actor, Channel, Place, Round
 from bot.core.schedule import local_date
-from bot.core.scoring import RoundScore
+from bot.core.scoring import ANSWER_POINTS, RoundScore
+from bot.core.services import attendance
 from bot.core.services.context import Core, catalogue_for
-from bot.core.streaks import record_day
 from bot.core.text import MAX_ANSWER_CHARS
 from bot.core.vocab import RoundMode, RoundStatus
 from bot.storage.uow import UnitOfWork
@@ -22,11 +23,8 @@ async def receive_message(
     """A message in a thread; None when it is not an answer (not a round's thread, a bot, empty)."""
     if author.is_bot or place.thread_ref is None or not text.strip():
         return None
-    thread_ref = place.thread_ref
     return await core.db.run(
-        lambda uow: _record(
-            uow, core, uow.rounds.by_thread(thread_ref), author, message_ref, text, now
-        )
+        lambda uow: _record(uow, core, _round_at(uow, place), author, message_ref, text, now)
     )
 
 
@@ -61,30 +59,50 @@ def _record(
     answer_id = answer.id if answer else uow.answers.create(round_.id, member_id, late, stored, now)
     if not uow.answers.add_message(answer_id, round_.id, ref, stored, now):
         return None  # the same message delivered twice (a reconnect, a retried event)
-    if answer is not None:
-        uow.answers.refresh_text(answer_id, now, MAX_ANSWER_CHARS)
-    reveal = None
-    if answer is None:
-        _count_on_demand(uow, round_, member_id, now)
-        reveal = (
-            _reveal(uow, core, round_) if round_.mode is RoundMode.ON_DEMAND and not late else None
-        )
-    uow.commit()
-    return AnswerReceipt(
-        answer_id, round_.id, answer is None, late, len(text) > MAX_ANSWER_CHARS, reveal
+    full = uow.answers.refresh_text(answer_id, now, MAX_ANSWER_CHARS) if answer else stored
+    channel = uow.channels.get(round_.channel_id)
+    assert channel is not None  # rounds are deleted with their channel
+    counts = len(full.strip()) >= channel.settings.min_answer_chars
+    if counts:
+        _credit(uow, channel, round_, member_id, now)
+    reveal = _reveal(uow, core, round_) if answer is None and _reveals(round_, late) else None
+    receipt = AnswerReceipt(
+        answer_id,
+        round_.id,
+        answer is None,
+        late,
+        len(text) > MAX_ANSWER_CHARS,
+        reveal,
+        number=uow.answers.number_in_round(round_.id, answer_id),
+        too_short=0 if counts else channel.settings.min_answer_chars,
+        news=tuple(attendance.news(uow, channel, member_id)),
     )
+    uow.commit()
+    return receipt
 
 
-def _count_on_demand(uow: UnitOfWork, round_: Round, member_id: int, now: datetime) -> None:
-    """A first answer extends the streak; an on-time on-demand answer also scores participation."""
-    zone = uow.channels.timezone(round_.channel_id)
-    if zone is None:
+def _reveals(round_: Round, late: bool) -> bool:
+    return round_.mode is RoundMode.ON_DEMAND and not late
+
+
+def _credit(
+    uow: UnitOfWork, channel: Channel, round_: Round, member_id: int, now: datetime
+) -> None:
+    """A long-enough answer counts its drill day for the streak; on-demand also scores, capped.
+
+    A daily answer (late included) counts the drill's own date. An on-demand answer counts today
+    only when today is a drill day, and earns participation points at most once per local day,
+    so practice can never outscore the daily drill.
+    """
+    today = local_date(now, channel.settings.zone)
+    if round_.mode is RoundMode.DAILY:
+        attendance.count_day(uow, channel.id, member_id, round_.local_date, now)
         return
-    today = local_date(now, ZoneInfo(zone))
-    state = uow.scores.streak(round_.channel_id, member_id)
-    uow.scores.save_streak(round_.channel_id, member_id, record_day(state, today))
-    if round_.mode == "on_demand" and not round_.is_closed_at(now):
-        uow.scores.settle(round_.id, round_.channel_id, today, [RoundScore(member_id, 1, 0, 0)])
+    if uow.rounds.is_drill_day(channel.id, today):
+        attendance.count_day(uow, channel.id, member_id, today, now)
+    practised = uow.scores.on_demand_points(channel.id, member_id, today)
+    if not round_.is_closed_at(now) and practised < ANSWER_POINTS:
+        uow.scores.settle(round_.id, channel.id, today, [RoundScore(member_id, 1, 0, 0)])
 
 
 def _reveal(uow: UnitOfWork, core: Core, round_: Round) -> ResultsCard | None:
@@ -92,33 +110,63 @@ def _reveal(uow: UnitOfWork, core: Core, round_: Round) -> ResultsCard | None:
     return ResultsCard(round_.id, drill, (), 1, 0, practice=True) if drill else None
 
 
+class Edit(StrEnum):
+    """What became of an edit or deletion of a thread message."""
+
+    UPDATED = "updated"  # the answer reads differently now
+    KEPT_AS_JUDGED = "kept-as-judged"  # the round had closed: recorded, the judged answer unchanged
+    ALREADY_DELETED = "already-deleted"
+    NOT_YOURS = "not-yours"  # an edit that claims to be someone else's message
+    NOT_AN_ANSWER = "not-an-answer"
+
+
 async def edit_message(
-    core: Core, place: Place, message_ref: str, text: str, now: datetime
-) -> bool:
-    """Apply an edit to a stored answer message; False when the message is not part of an answer."""
-    return await _change(core, place, message_ref, now, text=text[:MAX_ANSWER_CHARS])
+    core: Core, place: Place, message_ref: str, text: str, now: datetime, editor: Actor
+) -> Edit:
+    """Apply an author's edit to a stored answer message."""
+    values = {"text": text[:MAX_ANSWER_CHARS]}
+    return await core.db.run(lambda uow: _change(uow, place, message_ref, now, editor, values))
 
 
-async def delete_message(core: Core, place: Place, message_ref: str, now: datetime) -> bool:
+async def delete_message(core: Core, place: Place, message_ref: str, now: datetime) -> Edit:
     """Withdraw a message from its answer; an answer with no messages left is withdrawn."""
-    return await _change(core, place, message_ref, now, deleted=True)
+    values = {"deleted": True}
+    return await core.db.run(lambda uow: _change(uow, place, message_ref, now, None, values))
 
 
-async def _change(
-    core: Core, place: Place, message_ref: str, now: datetime, **values: object
-) -> bool:
-    thread_ref = place.thread_ref
-    if thread_ref is None:
-        return False
-
-    def work(uow: UnitOfWork) -> bool:
-        round_ = uow.rounds.by_thread(thread_ref)
-        answer_id = uow.answers.message_answer(round_.id, message_ref) if round_ else None
-        if round_ is None or answer_id is None:
-            return False
-        uow.answers.change_message(round_.id, message_ref, **values)
+def _change(
+    uow: UnitOfWork,
+    place: Place,
+    message_ref: str,
+    now: datetime,
+    editor: Actor | None,
+    values: Mapping[str, object],
+) -> Edit:
+    round_ = _round_at(uow, place)
+    found = uow.answers.message_state(round_.id, message_ref) if round_ else None
+    if round_ is None or found is None:
+        return Edit.NOT_AN_ANSWER
+    answer_id, deleted = found
+    if deleted:
+        return Edit.ALREADY_DELETED
+    if editor is not None and uow.answers.author_of(answer_id) != uow.members.find(
+        editor.platform, editor.space_ref, editor.user_ref
+    ):
+        return Edit.NOT_YOURS
+    uow.answers.change_message(round_.id, message_ref, **values)
+    outcome = Edit.KEPT_AS_JUDGED if round_.is_closed_at(now) else Edit.UPDATED
+    if outcome is Edit.UPDATED:  # a closed round's answers are history: what was judged stays
         uow.answers.refresh_text(answer_id, now, MAX_ANSWER_CHARS)
-        uow.commit()
-        return True
+    uow.commit()
+    return outcome
 
-    return await core.db.run(work)
+
+def _round_at(uow: UnitOfWork, place: Place) -> Round | None:
+    """The round whose thread this is, provided the thread belongs to the place's channel."""
+    if place.thread_ref is None:
+        return None
+    round_ = uow.rounds.by_thread(place.thread_ref)
+    channel = uow.channels.find(place.platform, place.space_ref, place.channel_ref)
+    if round_ is None or channel is None or round_.channel_id != channel.id:
+        return None
+    return round_

@@ -14,7 +14,7 @@ from datetime import datetime
 from bot.core import values
 from bot.core.cards import Reply, refuse, tell
 from bot.core.model import Actor, Channel, ChannelSettings, Place
-from bot.core.services import admin, facts, ondemand, standings, votes
+from bot.core.services import admin, attendance, facts, ondemand, standings, votes
 from bot.core.services.admin import Change
 from bot.core.services.context import Core
 from drills import Catalogue
@@ -99,7 +99,9 @@ async def _vote(call: Invocation) -> Reply:
         number = values.parse_answer_number(call.args[0])
     except ValueError as error:
         return refuse(str(error))
-    return await votes.toggle_vote(call.core, call.actor, number, call.now, call.request_key)
+    return await votes.vote_by_number(
+        call.core, call.actor, call.place, number, call.now, call.request_key
+    )
 
 
 async def _ask(call: Invocation) -> Reply:
@@ -129,6 +131,22 @@ async def _resume(call: Invocation) -> Reply:
 
 async def _skip(call: Invocation) -> Reply:
     return await admin.skip(call.core, call.channel, call.now)
+
+
+async def _unskip(call: Invocation) -> Reply:
+    return await admin.unskip(call.core, call.channel, call.now)
+
+
+async def _holiday(call: Invocation) -> Reply:
+    return await admin.set_holidays(call.core, call.channel, " ".join(call.args), call.now)
+
+
+async def _rest(call: Invocation) -> Reply:
+    return await attendance.take_rest(call.core, call.actor, call.channel, call.args[0], call.now)
+
+
+async def _repair(call: Invocation) -> Reply:
+    return await attendance.repair_streak(call.core, call.channel, call.args, call.now)
 
 
 async def _post_now(call: Invocation) -> Reply:
@@ -175,6 +193,10 @@ def _weekly_day(s: ChannelSettings, v: str) -> ChannelSettings:
     return replace(s, weekly_day=values.parse_day(v))
 
 
+def _min_length(s: ChannelSettings, v: str) -> ChannelSettings:
+    return replace(s, min_answer_chars=values.parse_min_length(v))
+
+
 def _weekly_time(s: ChannelSettings, v: str) -> ChannelSettings:
     return replace(s, weekly_time=values.parse_time(v))
 
@@ -184,10 +206,14 @@ PERIOD = Arg("period", "all-time for every week so far", optional=True)
 ANSWER = Arg("N", "the answer's number in its round")
 QUESTION = Arg("question", "a number from the list, or your question in words", True, rest=True)
 TIME_HINT = "HH:MM on a 24-hour clock, like 09:00"
+REST = Arg("days", "a number of days, like 3d (at most 14 in 90 days)")
+DATES = Arg("dates", "a date or range, like 2026-12-24..2026-12-26", rest=True)
+REPAIR = Arg("member-days-reason", "the member, the streak in days and why", rest=True)
 
 COMMANDS: tuple[Command, ...] = (
     Command("drill", "a drill just for you, now", _drill, (KIND,), wakes=True),
     Command("streak", "your streak, freezes and points this week", _streak),
+    Command("streak rest", "days off that neither break nor extend your streak", _rest, (REST,)),
     Command("leaderboard", "this week's standings (or all time)", _leaderboard, (PERIOD,)),
     Command("vote", "vote for answer N (again to withdraw)", _vote, (ANSWER,)),
     Command("ask", "ask the interviewer for a fact about the open drill", _ask, (QUESTION,)),
@@ -218,12 +244,42 @@ COMMANDS: tuple[Command, ...] = (
     ),
     _setting("weekly-day", "the weekly leaderboard's day", "a day like mon", _plain(_weekly_day)),
     _setting("weekly-time", "the weekly leaderboard's time", TIME_HINT, _plain(_weekly_time)),
+    _setting(
+        "min-length",
+        "the shortest answer that earns points",
+        "a number of characters, like 80",
+        _plain(_min_length),
+    ),
+    Command(
+        "admin holiday",
+        "dates with no drill (clear DATES to undo)",
+        _holiday,
+        (DATES,),
+        admin=True,
+        public=True,
+        wakes=True,
+    ),
     Command("admin pause", "pause the daily drills", _pause, admin=True, public=True, wakes=True),
     Command(
         "admin resume", "resume the daily drills", _resume, admin=True, public=True, wakes=True
     ),
     Command("admin skip", "skip the next daily drill", _skip, admin=True, public=True, wakes=True),
+    Command(
+        "admin unskip",
+        "restore the nearest skipped drill",
+        _unskip,
+        admin=True,
+        public=True,
+        wakes=True,
+    ),
     Command("admin post-now", "post today's drill now", _post_now, admin=True, wakes=True),
+    Command(
+        "admin streak-repair",
+        "set a member's streak after an outage, logged",
+        _repair,
+        (REPAIR,),
+        admin=True,
+    ),
 )
 BY_NAME = {command.name: command for command in COMMANDS}
 

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from bot.core.model import Actor, Channel, MemberAnswer
-from bot.core.schedule import current_week, local_date
+from bot.core.schedule import current_week
+from bot.core.services import attendance
 from bot.core.services.context import Core, catalogue_for
 from bot.core.services.standings import period_standings
-from bot.core.streaks import current_as_of, freezes_as_of
 from bot.core.vocab import RoundMode
 from bot.storage.uow import UnitOfWork
 from drills import Catalogue
@@ -73,13 +73,11 @@ def _summary(
     history: list[MemberAnswer],
     now: datetime,
 ) -> HomeSummary:
-    today = local_date(now, channel.settings.zone)
-    state = uow.scores.streak(channel.id, member_id)
+    state, current, freezes = attendance.standing(uow, channel, member_id, now)
     first, last = current_week(now, channel.settings.zone)
     week = period_standings(uow, channel, first, last)
     points = next((s.points for s in week if s.member_id == member_id), 0)
     recent = _recent(uow, core, history)
-    current, freezes = current_as_of(state, today), freezes_as_of(state, today)
     return HomeSummary(
         actor.display_name, channel.channel_ref, current, state.longest, freezes, points, recent
     )

@@ -2,17 +2,32 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import partial
+from zoneinfo import ZoneInfo
 
 from bot.core import keys
 from bot.core import rotation as rules
-from bot.core.model import Channel, NewPost, NewRound, Round
-from bot.core.schedule import local_date, next_post_after, plan_due_posts
+from bot.core.model import Channel, ChannelSettings, NewPost, NewRound, Round
+from bot.core.schedule import local_date, next_post_after, plan_due_posts, post_instant
 from bot.core.scoring import score_round
 from bot.core.services.context import Core, catalogue_for, kinds_in_rotation
 from bot.core.vocab import PostKind, RoundMode, RoundStatus
 from bot.storage.uow import UnitOfWork
+
+
+def taken_dates(uow: UnitOfWork, channel_id: int, zone: ZoneInfo, after: datetime) -> set[date]:
+    """Local dates that will not post: claimed already (posted or skipped) and holidays."""
+    first = local_date(after, zone) - timedelta(days=1)
+    return uow.rounds.daily_dates(channel_id, first) | uow.channels.holidays(channel_id, first)
+
+
+def next_post(
+    uow: UnitOfWork, channel_id: int, settings: ChannelSettings, after: datetime
+) -> datetime:
+    """The channel's next daily post: the one instant every "next drill" shown is computed by."""
+    taken = taken_dates(uow, channel_id, settings.zone, after)
+    return next_post_after(settings, after, taken)
 
 
 async def open_due_rounds(core: Core, channel: Channel, now: datetime) -> int | None:
@@ -22,7 +37,8 @@ async def open_due_rounds(core: Core, channel: Channel, now: datetime) -> int | 
         fresh = uow.channels.get(channel.id)
         if fresh is None or fresh.next_post_at is None or fresh.next_post_at > now:
             return None
-        plan = plan_due_posts(fresh.settings, fresh.next_post_at, now, core.grace)
+        taken = taken_dates(uow, fresh.id, fresh.settings.zone, fresh.next_post_at)
+        plan = plan_due_posts(fresh.settings, fresh.next_post_at, now, core.grace, taken)
         opened = None
         if not fresh.settings.paused:
             for day in plan.skip:
@@ -80,8 +96,10 @@ def close_round(uow: UnitOfWork, round_: Round, now: datetime) -> bool:
     if not uow.rounds.close(round_.id, now):
         return False
     if round_.mode is RoundMode.DAILY:
-        tallies = uow.answers.tallies(round_.id)
-        uow.scores.settle(round_.id, round_.channel_id, round_.local_date, score_round(tallies))
+        channel = uow.channels.get(round_.channel_id)
+        shortest = channel.settings.min_answer_chars if channel else 0
+        counted = [t for t in uow.answers.tallies(round_.id) if len(t.text.strip()) >= shortest]
+        uow.scores.settle(round_.id, round_.channel_id, round_.local_date, score_round(counted))
         post = NewPost(round_.channel_id, PostKind.RESULTS, round_id=round_.id)
         uow.posts.claim(keys.results_post(round_.id), now, post)
     uow.commit()
@@ -89,12 +107,14 @@ def close_round(uow: UnitOfWork, round_: Round, now: datetime) -> bool:
 
 
 async def post_now(core: Core, channel: Channel, now: datetime) -> int | None:
-    """Open today's round now (admin); None when today already has one."""
+    """Open today's round now (admin), even on a skipped date; None when today is already out."""
     today = local_date(now, channel.settings.zone)
 
     def work(uow: UnitOfWork) -> int | None:
+        uow.rounds.unskip(channel.id, today)  # posting a skipped day is the admin's call
         # The claim on today's date also stops today's scheduled post from opening a second round.
         round_id = claim_daily_round(uow, core, channel, today, now)
+        uow.channels.set_next_post(channel.id, next_post(uow, channel.id, channel.settings, now))
         uow.commit()
         return round_id
 
@@ -103,18 +123,30 @@ async def post_now(core: Core, channel: Channel, now: datetime) -> int | None:
 
 async def skip_next(core: Core, channel: Channel, now: datetime) -> date | None:
     """Skip the next post that has not happened yet (admin); the date skipped, or None."""
-    if channel.next_post_at is None:
-        return None
-    first_at = channel.next_post_at
 
-    def work(uow: UnitOfWork) -> date:
-        at = first_at
-        # A date already claimed (say by post-now) is not the next post; look past it.
-        while uow.rounds.daily_on(channel.id, day := local_date(at, channel.settings.zone)):
-            at = next_post_after(channel.settings, at)
+    def work(uow: UnitOfWork) -> date | None:
+        if channel.settings.paused:
+            return None
+        day = local_date(next_post(uow, channel.id, channel.settings, now), channel.settings.zone)
         claim_skipped(uow, channel, day, now)
-        uow.channels.set_next_post(channel.id, next_post_after(channel.settings, at))
+        uow.channels.set_next_post(channel.id, next_post(uow, channel.id, channel.settings, now))
         uow.commit()
         return day
+
+    return await core.db.run(work)
+
+
+async def unskip(core: Core, channel: Channel, now: datetime) -> date | None:
+    """Undo the nearest skip whose post time is still ahead (admin); the date restored, or None."""
+    zone = channel.settings.zone
+
+    def work(uow: UnitOfWork) -> date | None:
+        skipped = sorted(uow.rounds.skipped_from(channel.id, local_date(now, zone)))
+        ahead = [d for d in skipped if post_instant(d, channel.settings.post_time, zone) > now]
+        if not ahead or not uow.rounds.unskip(channel.id, ahead[0]):
+            return None
+        uow.channels.set_next_post(channel.id, next_post(uow, channel.id, channel.settings, now))
+        uow.commit()
+        return ahead[0]
 
     return await core.db.run(work)

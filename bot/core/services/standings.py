@@ -8,10 +8,10 @@ from datetime import date, datetime, timedelta
 from bot.core import keys
 from bot.core.cards import LeaderboardCard, Reply, StreakCard
 from bot.core.model import Actor, Channel, NewPost, Standing
-from bot.core.schedule import current_week, local_date, next_weekly_after, previous_week
+from bot.core.schedule import current_week, next_weekly_after, previous_week
 from bot.core.scoring import ANSWER_POINTS, VOTE_POINTS
+from bot.core.services import attendance
 from bot.core.services.context import Core
-from bot.core.streaks import current_as_of, freezes_as_of
 from bot.core.vocab import PostKind, RoundMode
 from bot.storage.uow import UnitOfWork
 
@@ -57,9 +57,8 @@ def top_standings(
 def _with_streaks(
     uow: UnitOfWork, channel: Channel, standings: list[Standing], now: datetime
 ) -> list[Standing]:
-    today = local_date(now, channel.settings.zone)
-    states = uow.scores.streaks_of(channel.id, [s.member_id for s in standings])
-    streak = defaultdict(int, {mid: current_as_of(state, today) for mid, state in states.items()})
+    found = attendance.streaks_today(uow, channel, [s.member_id for s in standings], now)
+    streak = defaultdict(int, found)
     return [
         Standing(s.member_id, s.display_name, s.points, s.answers, s.votes, streak[s.member_id])
         for s in standings
@@ -87,16 +86,13 @@ def weekly_card(uow: UnitOfWork, channel: Channel, monday: date, now: datetime) 
 
 
 async def streak_card(core: Core, actor: Actor, channel: Channel, now: datetime) -> Reply:
-    today = local_date(now, channel.settings.zone)
-
     def work(uow: UnitOfWork) -> Reply:
         member_id = uow.members.ensure(actor)
-        state = uow.scores.streak(channel.id, member_id)
+        state, current, freezes = attendance.standing(uow, channel, member_id, now)
         first, last = current_week(now, channel.settings.zone)
         week = period_standings(uow, channel, first, last)
         uow.commit()
         points = next((s.points for s in week if s.member_id == member_id), 0)
-        current, freezes = current_as_of(state, today), freezes_as_of(state, today)
         return Reply(StreakCard(actor.display_name, current, state.longest, freezes, points))
 
     return await core.db.run(work)

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from bot.core import keys
 from bot.core.cards import Reply, VoteReceipt, refuse
-from bot.core.model import Actor
+from bot.core.model import Actor, Place, Round
 from bot.core.services.context import Core
 from bot.core.text import defang_mentions
 from bot.core.vocab import RoundMode, RoundStatus
@@ -14,15 +14,64 @@ from bot.storage.uow import UnitOfWork
 
 
 async def toggle_vote(
-    core: Core, voter: Actor, answer_id: int, now: datetime, request_key: str | None = None
+    core: Core,
+    voter: Actor,
+    place: Place,
+    answer_id: int,
+    now: datetime,
+    request_key: str | None = None,
 ) -> Reply:
-    """Cast or withdraw ``voter``'s vote, refusing votes that the rules do not allow.
+    """Cast or withdraw ``voter``'s vote (a button), refusing votes the rules do not allow.
 
-    ``request_key`` is the platform's id for the click; a redelivered click changes nothing.
+    The answer must belong to a round of the place's channel: a button or id from another
+    channel or workspace changes nothing. ``request_key`` is the platform's id for the click;
+    a redelivered click changes nothing.
     """
     if voter.is_bot:
         return refuse("Bots cannot vote.")
-    return await core.db.run(lambda uow: _toggle(uow, voter, answer_id, now, request_key))
+
+    def work(uow: UnitOfWork) -> Reply:
+        if not _answer_is_here(uow, place, answer_id):
+            return refuse(NO_SUCH_ANSWER)
+        return _toggle(uow, voter, answer_id, now, request_key)
+
+    return await core.db.run(work)
+
+
+async def vote_by_number(
+    core: Core, voter: Actor, place: Place, number: int, now: datetime, request_key: str
+) -> Reply:
+    """``vote N``: answer N of the round in this thread, else of the channel's open daily drill."""
+    if voter.is_bot:
+        return refuse("Bots cannot vote.")
+
+    def work(uow: UnitOfWork) -> Reply:
+        round_ = _round_here(uow, place)
+        answer_id = uow.answers.by_number(round_.id, number) if round_ else None
+        if answer_id is None:
+            return refuse(f"There is no answer {number} in this drill's round.")
+        return _toggle(uow, voter, answer_id, now, request_key)
+
+    return await core.db.run(work)
+
+
+NO_SUCH_ANSWER = "That answer is not in a drill of this channel; nothing was recorded."
+
+
+def _answer_is_here(uow: UnitOfWork, place: Place, answer_id: int) -> bool:
+    channel = uow.channels.find(place.platform, place.space_ref, place.channel_ref)
+    return channel is not None and uow.answers.channel_of(answer_id) == channel.id
+
+
+def _round_here(uow: UnitOfWork, place: Place) -> Round | None:
+    channel = uow.channels.find(place.platform, place.space_ref, place.channel_ref)
+    if channel is None:
+        return None
+    if place.thread_ref is not None:
+        round_ = uow.rounds.by_thread(place.thread_ref)
+        if round_ is not None and round_.channel_id == channel.id:
+            return round_
+    return uow.rounds.latest_open_daily(channel.id)
 
 
 def _toggle(
@@ -30,7 +79,7 @@ def _toggle(
 ) -> Reply:
     target = uow.answers.vote_target(answer_id)
     if target is None or target.withdrawn:
-        return refuse(f"There is no answer {answer_id} to vote for.")
+        return refuse("That answer was withdrawn; there is nothing to vote for.")
     if target.mode is not RoundMode.DAILY:
         return refuse("On-demand drills are for one member; they take no votes.")
     if target.late:

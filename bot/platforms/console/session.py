@@ -193,11 +193,21 @@ class ConsoleSession:
             return
         place = Place(PLATFORM, SPACE, CHANNEL, thread)
         if verb == "edit":
-            changed = await answers.edit_message(self.core, place, ref, text, self.now)
+            outcome = await answers.edit_message(self.core, place, ref, text, self.now, actor)
         else:
-            changed = await answers.delete_message(self.core, place, ref, self.now)
-        done = "edited" if verb == "edit" else "deleted"
-        self._note(f"{ref} {done}" + (" (answer updated)" if changed else ""))
+            outcome = await answers.delete_message(self.core, place, ref, self.now)
+        self._note(
+            _EDIT_NOTES[outcome].format(ref=ref, done="edited" if verb == "edit" else "deleted")
+        )
 
     def _note(self, text: str) -> None:
         self.platform.say("(console)", text)
+
+
+_EDIT_NOTES = {
+    answers.Edit.UPDATED: "{ref} {done} (answer updated)",
+    answers.Edit.KEPT_AS_JUDGED: "{ref} {done}; the round had closed, so the answer judged and its points stay as they were",
+    answers.Edit.ALREADY_DELETED: "{ref} was already deleted",
+    answers.Edit.NOT_YOURS: "{ref} is not yours to change",
+    answers.Edit.NOT_AN_ANSWER: "{ref} {done}",
+}

@@ -18,7 +18,7 @@ from bot.platforms.discord_app.components import (
 from bot.platforms.discord_app.events import DiscordServices, Handler
 from bot.platforms.discord_app.inbound import offer_votes
 from bot.platforms.discord_app.outbound import Where
-from bot.platforms.discord_app.refs import interaction_actor, modal_ref
+from bot.platforms.discord_app.refs import interaction_actor, modal_ref, place_of
 from bot.platforms.discord_app.replies import dm_only, receipt_reply, respond
 
 DEFAULT_TITLE = "today's drill"
@@ -40,8 +40,10 @@ class ComponentEvents:
         if interaction.guild_id is None:
             await dm_only(interaction)
             return
+        place = place_of(interaction.channel, interaction.channel_id or 0, interaction.guild_id)
+        actor, now = interaction_actor(interaction), self.services.clock()
         work = votes.toggle_vote(
-            self.services.core, interaction_actor(interaction), answer_id, self.services.clock()
+            self.services.core, actor, place, answer_id, now, str(interaction.id)
         )
         await respond(interaction, work, self._where(interaction), self.services.defer_after)
 

@@ -71,9 +71,9 @@ class MessageEvents:
             return
         place = self._place(payload.channel_id, payload.guild_id)
         if place is not None:
-            now = self.services.clock()
+            now, editor = self.services.clock(), actor_of(author, payload.guild_id)
             await answers.edit_message(
-                self.services.core, place, str(payload.message_id), content, now
+                self.services.core, place, str(payload.message_id), content, now, editor
             )
 
     async def on_raw_message_delete(self, payload: discord.RawMessageDeleteEvent) -> None:

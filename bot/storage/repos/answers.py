@@ -136,6 +136,47 @@ class AnswerRepo:
         statement = insert_ignoring_conflicts(self._c, answer_messages)
         return self._c.execute(statement, values).rowcount == 1
 
+    def number_in_round(self, round_id: int, answer_id: int) -> int:
+        """The answer's number in its round: 1 for the first answer given, and so on."""
+        query = select(func.count()).where(
+            answers.c.round_id == round_id, answers.c.id <= answer_id
+        )
+        return int(self._c.execute(query).scalar_one())
+
+    def by_number(self, round_id: int, number: int) -> int | None:
+        """The id of the round's answer numbered ``number``, if there is one."""
+        query = (
+            select(answers.c.id)
+            .where(answers.c.round_id == round_id)
+            .order_by(answers.c.id)
+            .offset(number - 1)
+            .limit(1)
+        )
+        found = self._c.execute(query).scalar_one_or_none()
+        return int(found) if found is not None else None
+
+    def message_state(self, round_id: int, message_ref: str) -> tuple[int, bool] | None:
+        """The answer a message belongs to and whether the message was deleted."""
+        query = select(answer_messages.c.answer_id, answer_messages.c.deleted).where(
+            answer_messages.c.round_id == round_id, answer_messages.c.message_ref == message_ref
+        )
+        row = self._c.execute(query).first()
+        return (int(row.answer_id), bool(row.deleted)) if row else None
+
+    def channel_of(self, answer_id: int) -> int | None:
+        query = select(rounds.c.channel_id).join(answers, answers.c.round_id == rounds.c.id)
+        found = self._c.execute(query.where(answers.c.id == answer_id)).scalar_one_or_none()
+        return int(found) if found is not None else None
+
+    def author_of(self, answer_id: int) -> int | None:
+        query = select(answers.c.member_id).where(answers.c.id == answer_id)
+        found = self._c.execute(query).scalar_one_or_none()
+        return int(found) if found is not None else None
+
+    def drop_votes(self, answer_id: int) -> None:
+        """A withdrawn answer's votes go for good (they never come back if its author posts again)."""
+        self._c.execute(delete(votes).where(votes.c.answer_id == answer_id))
+
     def message_answer(self, round_id: int, message_ref: str) -> int | None:
         query = select(answer_messages.c.answer_id).where(
             answer_messages.c.round_id == round_id, answer_messages.c.message_ref == message_ref
@@ -160,6 +201,8 @@ class AnswerRepo:
         text = "\n".join(parts)[:limit]
         statement = update(answers).where(answers.c.id == answer_id)
         self._c.execute(statement.values(text=text, withdrawn=not parts, updated_at=now))
+        if not parts:
+            self.drop_votes(answer_id)
         return text
 
     def toggle_vote(self, answer_id: int, voter_id: int, now: datetime) -> bool:

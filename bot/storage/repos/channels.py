@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from collections.abc import Sequence
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, select, update
+from sqlalchemy import Connection, bindparam, delete, func, select, update
 
 from bot.core.model import Actor, Channel, ChannelSettings
 from bot.storage.repos.sql import insert_ignoring_conflicts
-from bot.storage.tables import channels, custom_drills, members
+from bot.storage.tables import channels, custom_drills, holidays, members
 
 _GET = select(channels).where(channels.c.id == bindparam("channel_id"))
 _ZONE = select(channels.c.timezone).where(channels.c.id == bindparam("channel_id"))
@@ -36,6 +37,7 @@ def settings_columns(settings: ChannelSettings) -> dict[str, Any]:
         "paused": settings.paused,
         "weekly_day": settings.weekly_day,
         "weekly_time": settings.weekly_time.strftime("%H:%M"),
+        "min_answer_chars": settings.min_answer_chars,
     }
 
 
@@ -49,6 +51,7 @@ def _settings(row: Any) -> ChannelSettings:
         paused=row.paused,
         weekly_day=row.weekly_day,
         weekly_time=time.fromisoformat(row.weekly_time),
+        min_answer_chars=row.min_answer_chars,
     )
 
 
@@ -139,6 +142,22 @@ class ChannelRepo:
         found = [value for value in row if value is not None]
         return min(found) if found else None
 
+    def holidays(self, channel_id: int, first: date) -> set[date]:
+        query = select(holidays.c.day).where(
+            holidays.c.channel_id == channel_id, holidays.c.day >= first
+        )
+        return set(self._c.execute(query).scalars())
+
+    def add_holidays(self, channel_id: int, days: Sequence[date]) -> None:
+        rows = [{"channel_id": channel_id, "day": day} for day in days]
+        self._c.execute(insert_ignoring_conflicts(self._c, holidays), rows)
+
+    def remove_holidays(self, channel_id: int, days: Sequence[date]) -> None:
+        statement = delete(holidays).where(
+            holidays.c.channel_id == channel_id, holidays.c.day.in_(list(days))
+        )
+        self._c.execute(statement)
+
     def custom_drills(self, channel_id: int) -> list[str]:
         query = select(custom_drills.c.body).where(custom_drills.c.channel_id == channel_id)
         return list((self._c.execute(query.order_by(custom_drills.c.id))).scalars())
@@ -192,6 +211,15 @@ class MemberRepo:
 
     def name(self, member_id: int) -> str:
         return str(self._c.execute(_NAME, {"member_id": member_id}).scalar_one())
+
+    def named(self, platform: str, space_ref: str, name: str) -> list[tuple[int, str]]:
+        """Members of a space whose user id or display name is ``name`` (case-insensitive)."""
+        query = select(members.c.id, members.c.display_name).where(
+            members.c.platform == platform,
+            members.c.space_ref == space_ref,
+            (members.c.user_ref == name) | (func.lower(members.c.display_name) == name.lower()),
+        )
+        return [(int(row.id), str(row.display_name)) for row in self._c.execute(query)]
 
     def find(self, platform: str, space_ref: str, user_ref: str) -> int | None:
         """The member's id without creating them (read-only use cases)."""

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, select, update
+from sqlalchemy import Connection, bindparam, delete, func, select, update
 
 from bot.core.model import NewRound, Round
 from bot.core.vocab import RoundMode, RoundStatus
@@ -87,6 +87,60 @@ class RoundRepo:
             .values(status=RoundStatus.CLOSED, closed_at=now)
         )
         return (self._c.execute(statement)).rowcount == 1
+
+    def drill_days(self, channel_id: int, after: date, before: date) -> list[date]:
+        """Local dates strictly between ``after`` and ``before`` on which a daily drill was posted."""
+        query = (
+            select(rounds.c.local_date)
+            .where(rounds.c.channel_id == channel_id, rounds.c.mode == RoundMode.DAILY)
+            .where(rounds.c.status != RoundStatus.SKIPPED)
+            .where(rounds.c.local_date > after, rounds.c.local_date < before)
+            .order_by(rounds.c.local_date)
+        )
+        return list(self._c.execute(query).scalars())
+
+    def is_drill_day(self, channel_id: int, day: date) -> bool:
+        found = self.daily_on(channel_id, day)
+        return found is not None and found.status is not RoundStatus.SKIPPED
+
+    def daily_dates(self, channel_id: int, first: date) -> set[date]:
+        """Local dates from ``first`` on that already have a daily round, posted or skipped."""
+        query = select(rounds.c.local_date).where(
+            rounds.c.channel_id == channel_id,
+            rounds.c.mode == RoundMode.DAILY,
+            rounds.c.local_date >= first,
+        )
+        return set(self._c.execute(query).scalars())
+
+    def skipped_from(self, channel_id: int, first: date) -> list[date]:
+        query = select(rounds.c.local_date).where(
+            rounds.c.channel_id == channel_id,
+            rounds.c.mode == RoundMode.DAILY,
+            rounds.c.status == RoundStatus.SKIPPED,
+            rounds.c.local_date >= first,
+        )
+        return list(self._c.execute(query).scalars())
+
+    def unskip(self, channel_id: int, day: date) -> bool:
+        """Remove the skip claimed for ``day``, so the date can be posted again."""
+        statement = delete(rounds).where(
+            rounds.c.channel_id == channel_id,
+            rounds.c.mode == RoundMode.DAILY,
+            rounds.c.local_date == day,
+            rounds.c.status == RoundStatus.SKIPPED,
+        )
+        return bool(self._c.execute(statement).rowcount)
+
+    def latest_open_daily(self, channel_id: int) -> Round | None:
+        query = (
+            select(rounds)
+            .where(rounds.c.channel_id == channel_id, rounds.c.mode == RoundMode.DAILY)
+            .where(rounds.c.status == RoundStatus.OPEN)
+            .order_by(rounds.c.opened_at.desc(), rounds.c.id.desc())
+            .limit(1)
+        )
+        row = self._c.execute(query).first()
+        return _round(row) if row else None
 
     def latest_open_for(self, channel_id: int, member_id: int) -> Round | None:
         """The newest open round in the channel that the member may answer: daily, or their own."""

@@ -1,23 +1,17 @@
-"""Settled round scores, streak state, and the standings read from them."""
+"""Settled round scores and the standings read from them."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import Connection, bindparam, false, func, literal, select, union_all
+from sqlalchemy import Connection, false, func, literal, select, union_all
 
 from bot.core.model import Standing
 from bot.core.scoring import RoundScore
-from bot.core.streaks import StreakState
 from bot.core.vocab import RoundMode, RoundStatus
-from bot.storage.repos.sql import insert_ignoring_conflicts, upsert
-from bot.storage.tables import answers, members, round_scores, rounds, streaks, votes
-
-_STREAK = select(streaks).where(
-    streaks.c.channel_id == bindparam("channel_id"), streaks.c.member_id == bindparam("member_id")
-)
-_STREAK_COLUMNS = ("current", "longest", "freezes", "last_day")
+from bot.storage.repos.sql import insert_ignoring_conflicts
+from bot.storage.tables import answers, members, round_scores, rounds, votes
 
 
 class ScoreRepo:
@@ -45,32 +39,15 @@ class ScoreRepo:
         ]
         self._c.execute(insert_ignoring_conflicts(self._c, round_scores), rows)
 
-    def streak(self, channel_id: int, member_id: int) -> StreakState:
-        row = self._c.execute(_STREAK, {"channel_id": channel_id, "member_id": member_id}).first()
-        if row is None:
-            return StreakState()
-        return StreakState(row.current, row.longest, row.freezes, row.last_day)
-
-    def save_streak(self, channel_id: int, member_id: int, state: StreakState) -> None:
-        statement = upsert(self._c, streaks, ("channel_id", "member_id"), _STREAK_COLUMNS)
-        values = dict(
-            channel_id=channel_id,
-            member_id=member_id,
-            current=state.current,
-            longest=state.longest,
-            freezes=state.freezes,
-            last_day=state.last_day,
+    def on_demand_points(self, channel_id: int, member_id: int, day: date) -> int:
+        """Points the member's on-demand answers earned on local ``day`` in the channel."""
+        query = (
+            select(func.coalesce(func.sum(round_scores.c.points), 0))
+            .join(rounds, rounds.c.id == round_scores.c.round_id)
+            .where(round_scores.c.channel_id == channel_id, round_scores.c.member_id == member_id)
+            .where(round_scores.c.local_date == day, rounds.c.mode == RoundMode.ON_DEMAND)
         )
-        self._c.execute(statement, values)
-
-    def streaks_of(self, channel_id: int, member_ids: Sequence[int]) -> dict[int, StreakState]:
-        query = select(streaks).where(
-            streaks.c.channel_id == channel_id, streaks.c.member_id.in_(member_ids)
-        )
-        return {
-            row.member_id: StreakState(row.current, row.longest, row.freezes, row.last_day)
-            for row in self._c.execute(query)
-        }
+        return int(self._c.execute(query).scalar_one())
 
     def standings(
         self, channel_id: int, first: date | None = None, last: date | None = None

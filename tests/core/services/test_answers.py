@@ -7,6 +7,9 @@ from bot.core.text import MAX_ANSWER_CHARS
 from tests.core.services.helpers import answer, drill_threads, member, place, register, tick
 
 POST = timedelta(hours=1)
+LONG = (
+    "Roll back the deploy first, then compare error rates per region before and after it went out."
+)
 
 
 async def opened(core, platform, monday_morning):  # type: ignore[no-untyped-def]
@@ -33,12 +36,48 @@ async def test_several_messages_join_into_one_answer(core, platform, monday_morn
 
 async def test_edit_updates_and_delete_withdraws(core, platform, monday_morning):
     thread, at = await opened(core, platform, monday_morning)
-    await answer(core, member("bob"), thread, "m1", "first draft", at)
-    assert await answers.edit_message(core, place(thread), "m1", "final answer", at)
+    bob = member("bob")
+    await answer(core, bob, thread, "m1", "first draft", at)
+    edited = await answers.edit_message(core, place(thread), "m1", "final answer", at, bob)
+    assert edited is answers.Edit.UPDATED
     assert [t.text for t in await tallies(core)] == ["final answer"]
-    assert await answers.delete_message(core, place(thread), "m1", at)
+    assert await answers.delete_message(core, place(thread), "m1", at) is answers.Edit.UPDATED
     assert await tallies(core) == []
-    assert not await answers.delete_message(core, place(thread), "not-an-answer", at)
+    again = await answers.delete_message(core, place(thread), "m1", at)
+    assert again is answers.Edit.ALREADY_DELETED  # deleting twice says so once
+    missing = await answers.delete_message(core, place(thread), "not-an-answer", at)
+    assert missing is answers.Edit.NOT_AN_ANSWER
+
+
+async def test_only_the_author_may_edit_and_other_channels_threads_are_ignored(
+    core, platform, monday_morning
+):
+    thread, at = await opened(core, platform, monday_morning)
+    await answer(core, member("bob"), thread, "m1", "bob's own words", at)
+    forged = await answers.edit_message(core, place(thread), "m1", "carol's", at, member("carol"))
+    assert forged is answers.Edit.NOT_YOURS
+    await register(core, monday_morning, channel="chan-2")
+    elsewhere = place(thread, channel="chan-2")
+    moved = await answers.edit_message(core, elsewhere, "m1", "rewritten", at, member("bob"))
+    assert moved is answers.Edit.NOT_AN_ANSWER
+    assert await answer(core, member("bob"), thread, "m2", "x", at) is not None
+    assert await answers.receive_message(core, member("dan"), elsewhere, "m3", "hi", at) is None
+    assert [t.text for t in await tallies(core)] == ["bob's own words\nx"]
+
+
+async def test_a_closed_round_keeps_the_answer_it_judged(core, platform, monday_morning):
+    thread, at = await opened(core, platform, monday_morning)
+    bob = member("bob")
+    await answer(core, bob, thread, "m1", "the answer that was judged", at)
+    later = at + timedelta(hours=25)
+    await tick(core, platform, later)
+    edited = await answers.edit_message(core, place(thread), "m1", "rewritten", later, bob)
+    deleted = await answers.delete_message(core, place(thread), "m1", later)
+    assert (edited, deleted) == (answers.Edit.KEPT_AS_JUDGED, answers.Edit.KEPT_AS_JUDGED)
+    stored = await core.db.run(lambda uow: uow.answers.get(1))
+    assert (
+        stored is not None and stored.text == "the answer that was judged" and not stored.withdrawn
+    )
 
 
 async def test_late_answers_are_kept_marked_and_score_nothing(core, platform, monday_morning):
@@ -81,7 +120,7 @@ async def test_oversized_answers_are_stored_up_to_the_maximum(core, platform, mo
 
 async def test_first_answer_of_a_day_extends_the_streak_once(core, platform, monday_morning):
     thread, at = await opened(core, platform, monday_morning)
-    await answer(core, member("bob"), thread, "m1", "one", at)
-    await answer(core, member("bob"), thread, "m2", "two", at)
-    state = await core.db.run(lambda uow: uow.scores.streak(1, uow.members.ensure(member("bob"))))
+    await answer(core, member("bob"), thread, "m1", LONG, at)
+    await answer(core, member("bob"), thread, "m2", LONG, at)
+    state = await core.db.run(lambda uow: uow.streaks.state(1, uow.members.ensure(member("bob"))))
     assert (state.current, state.longest, state.last_day.isoformat()) == (1, 1, "2026-11-23")  # type: ignore[union-attr]

@@ -19,8 +19,8 @@ async def test_points_votes_and_a_shared_bonus_for_tied_top_answers(core, platfo
     carol = await answer(core, member("carol"), thread, "m2", "carol's answer", at)
     dave = await answer(core, member("dave"), thread, "m3", "dave's answer", at)
     assert bob and carol and dave
-    await toggle_vote(core, member("erin"), bob.answer_id, at)
-    await toggle_vote(core, member("erin"), carol.answer_id, at)
+    await toggle_vote(core, member("erin"), place(), bob.answer_id, at)
+    await toggle_vote(core, member("erin"), place(), carol.answer_id, at)
     await tick(core, platform, at + timedelta(hours=24))
     reply = await standings.leaderboard(core, await reload(core), False, at + timedelta(hours=25))
     assert isinstance(reply.card, LeaderboardCard)
@@ -34,7 +34,7 @@ async def test_open_rounds_count_live_without_the_bonus(core, platform, monday_m
     await tick(core, platform, at)
     bob = await answer(core, member("bob"), drill_threads(platform)[0], "m1", "bob's answer", at)
     assert bob
-    await toggle_vote(core, member("erin"), bob.answer_id, at)
+    await toggle_vote(core, member("erin"), place(), bob.answer_id, at)
     reply = await standings.streak_card(core, member("bob"), await reload(core), at)
     assert isinstance(reply.card, StreakCard)
     assert (reply.card.current, reply.card.points_this_week) == (1, 3)
@@ -69,7 +69,7 @@ async def test_on_demand_drill_counts_for_streak_and_participation_only(
     )
     assert stranger is None
     assert receipt is not None and receipt.reveal is not None and receipt.reveal.drill.rubric
-    refused = await toggle_vote(core, member("carol"), receipt.answer_id, monday_morning)
+    refused = await toggle_vote(core, member("carol"), place(), receipt.answer_id, monday_morning)
     assert not refused.ok
     card = (
         await standings.streak_card(core, member("bob"), await reload(core), monday_morning)

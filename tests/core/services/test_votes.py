@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from bot.core.cards import VoteReceipt
 from bot.core.services.votes import toggle_vote
-from tests.core.services.helpers import answer, drill_threads, member, register, tick
+from tests.core.services.helpers import answer, drill_threads, member, place, register, tick
 
 POST = timedelta(hours=1)
 
@@ -27,18 +27,18 @@ async def votes_on(core, answer_id: int) -> int:  # type: ignore[no-untyped-def]
 
 async def test_voting_again_withdraws_the_vote(core, platform, monday_morning):
     answer_id, at = await with_answer(core, platform, monday_morning)
-    first = await toggle_vote(core, member("alice"), answer_id, at)
-    second = await toggle_vote(core, member("alice"), answer_id, at)
+    first = await toggle_vote(core, member("alice"), place(), answer_id, at)
+    second = await toggle_vote(core, member("alice"), place(), answer_id, at)
     assert isinstance(first.card, VoteReceipt) and first.card.voted and first.card.votes == 1
     assert isinstance(second.card, VoteReceipt) and not second.card.voted and second.card.votes == 0
 
 
 async def test_refusals_change_nothing(core, platform, monday_morning):
     answer_id, at = await with_answer(core, platform, monday_morning)
-    own = await toggle_vote(core, member("bob"), answer_id, at)
-    bot = await toggle_vote(core, member("helper", bot=True), answer_id, at)
-    missing = await toggle_vote(core, member("alice"), 999, at)
-    closed = await toggle_vote(core, member("alice"), answer_id, at + timedelta(hours=24))
+    own = await toggle_vote(core, member("bob"), place(), answer_id, at)
+    bot = await toggle_vote(core, member("helper", bot=True), place(), answer_id, at)
+    missing = await toggle_vote(core, member("alice"), place(), 999, at)
+    closed = await toggle_vote(core, member("alice"), place(), answer_id, at + timedelta(hours=24))
     assert [r.ok for r in (own, bot, missing, closed)] == [False] * 4
     assert "own answer" in own.card.text  # type: ignore[union-attr]
     assert "closed" in closed.card.text  # type: ignore[union-attr]
@@ -48,7 +48,7 @@ async def test_refusals_change_nothing(core, platform, monday_morning):
 async def test_two_hundred_members_voting_at_once_are_all_counted(core, platform, monday_morning):
     answer_id, at = await with_answer(core, platform, monday_morning)
     replies = await asyncio.gather(
-        *(toggle_vote(core, member(f"m{i}"), answer_id, at) for i in range(200))
+        *(toggle_vote(core, member(f"m{i}"), place(), answer_id, at) for i in range(200))
     )
     assert all(reply.ok for reply in replies)
     assert await votes_on(core, answer_id) == 200
@@ -59,7 +59,7 @@ async def test_one_member_clicking_twenty_times_at_once_ends_consistent(
 ):
     answer_id, at = await with_answer(core, platform, monday_morning)
     replies = await asyncio.gather(
-        *(toggle_vote(core, member("alice"), answer_id, at) for _ in range(20))
+        *(toggle_vote(core, member("alice"), place(), answer_id, at) for _ in range(20))
     )
     assert all(reply.ok for reply in replies)
     casts = sum(1 for r in replies if r.card.voted)  # type: ignore[union-attr]
@@ -69,9 +69,11 @@ async def test_one_member_clicking_twenty_times_at_once_ends_consistent(
 
 async def test_a_redelivered_click_is_counted_once(core, platform, monday_morning):
     answer_id, at = await with_answer(core, platform, monday_morning)
-    first = await toggle_vote(core, member("alice"), answer_id, at, request_key="click-1")
-    again = await toggle_vote(core, member("alice"), answer_id, at, request_key="click-1")
+    first = await toggle_vote(core, member("alice"), place(), answer_id, at, request_key="click-1")
+    again = await toggle_vote(core, member("alice"), place(), answer_id, at, request_key="click-1")
     assert first.card.voted and again.card.voted  # type: ignore[union-attr]
     assert await votes_on(core, answer_id) == 1
-    withdrawn = await toggle_vote(core, member("alice"), answer_id, at, request_key="click-2")
+    withdrawn = await toggle_vote(
+        core, member("alice"), place(), answer_id, at, request_key="click-2"
+    )
     assert not withdrawn.card.voted and await votes_on(core, answer_id) == 0  # type: ignore[union-attr]

@@ -68,7 +68,10 @@ async def changed(services: SlackServices, incoming: Incoming, event: Event) -> 
     place = incoming.place(channel, refs.thread_ref(channel, thread_ts))
     ref = refs.message_ref(channel, str(message["ts"]))
     text = refs.plain_text(str(message.get("text") or ""))
-    await answers.edit_message(services.core, place, ref, text, services.clock())
+    if not message.get("user"):
+        return  # an edit must name its author: only they may change their answer
+    editor = await services.actor(incoming, str(message["user"]))
+    await answers.edit_message(services.core, place, ref, text, services.clock(), editor)
 
 
 async def deleted(services: SlackServices, incoming: Incoming, event: Event) -> None:

@@ -32,8 +32,9 @@ async def on_vote(services: SlackServices, incoming: Incoming) -> None:
     else:
         actor = await services.actor(incoming)
         click = str(incoming.body.get("trigger_id") or "") or None  # a redelivered click: no-op
+        place = incoming.place(action_channel(incoming.body))
         reply = await votes.toggle_vote(
-            services.core, actor, answer_id, services.clock(), request_key=click
+            services.core, actor, place, answer_id, services.clock(), request_key=click
         )
     await _tell(services, incoming, blocks.render(reply.card))
 

@@ -1,0 +1,115 @@
+"""Streak state per member and channel, its audit log, and members' rest days."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from sqlalchemy import Connection, bindparam, func, select, update
+
+from bot.core.streaks import Change, ChangeKind, StreakState
+from bot.storage.repos.sql import insert_ignoring_conflicts, upsert
+from bot.storage.tables import rest_days, streak_events, streaks
+
+_STATE = select(streaks).where(
+    streaks.c.channel_id == bindparam("channel_id"), streaks.c.member_id == bindparam("member_id")
+)
+_COLUMNS = ("current", "longest", "freezes", "last_day")
+# What a member is told about the next time they interact.
+NEWS = (ChangeKind.FREEZE_SPENT, ChangeKind.RESET, ChangeKind.REPAIRED)
+
+
+class StreakRepo:
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def state(self, channel_id: int, member_id: int) -> StreakState:
+        row = self._c.execute(_STATE, {"channel_id": channel_id, "member_id": member_id}).first()
+        return (
+            StreakState(row.current, row.longest, row.freezes, row.last_day)
+            if row
+            else StreakState()
+        )
+
+    def states(self, channel_id: int, member_ids: Sequence[int]) -> dict[int, StreakState]:
+        query = select(streaks).where(
+            streaks.c.channel_id == channel_id, streaks.c.member_id.in_(member_ids)
+        )
+        return {
+            row.member_id: StreakState(row.current, row.longest, row.freezes, row.last_day)
+            for row in self._c.execute(query)
+        }
+
+    def save(
+        self,
+        channel_id: int,
+        member_id: int,
+        state: StreakState,
+        changes: Sequence[Change],
+        now: datetime,
+        reason: str | None = None,
+    ) -> None:
+        """Keep the new state and append its changes to the log, in one transaction."""
+        statement = upsert(self._c, streaks, ("channel_id", "member_id"), _COLUMNS)
+        key = {"channel_id": channel_id, "member_id": member_id}
+        self._c.execute(statement, {**key, **{c: getattr(state, c) for c in _COLUMNS}})
+        if changes:
+            rows = [_event(key, change, now, reason) for change in changes]
+            self._c.execute(streak_events.insert(), rows)
+
+    def log(self, channel_id: int, member_id: int) -> list[Change]:
+        query = (
+            select(streak_events.c.kind, streak_events.c.day, streak_events.c.count)
+            .where(streak_events.c.channel_id == channel_id)
+            .where(streak_events.c.member_id == member_id)
+            .order_by(streak_events.c.id)
+        )
+        return [Change(ChangeKind(kind), day, count) for kind, day, count in self._c.execute(query)]
+
+    def take_news(self, channel_id: int, member_id: int) -> list[Change]:
+        """Changes the member has not been told about yet; they count as told from now on."""
+        where = (
+            (streak_events.c.channel_id == channel_id)
+            & (streak_events.c.member_id == member_id)
+            & streak_events.c.seen.is_(False)
+        )
+        query = select(streak_events.c.kind, streak_events.c.day, streak_events.c.count)
+        found = self._c.execute(query.where(where).order_by(streak_events.c.id)).all()
+        if found:
+            self._c.execute(update(streak_events).where(where).values(seen=True))
+        return [Change(ChangeKind(kind), day, count) for kind, day, count in found]
+
+    def rest(self, channel_id: int, member_id: int, days: Sequence[date]) -> None:
+        rows = [{"channel_id": channel_id, "member_id": member_id, "day": day} for day in days]
+        self._c.execute(insert_ignoring_conflicts(self._c, rest_days), rows)
+
+    def rest_days(self, channel_id: int, member_id: int, first: date, last: date) -> set[date]:
+        query = select(rest_days.c.day).where(
+            rest_days.c.channel_id == channel_id,
+            rest_days.c.member_id == member_id,
+            rest_days.c.day.between(first, last),
+        )
+        return set(self._c.execute(query).scalars())
+
+    def rest_count(self, channel_id: int, member_id: int, first: date, last: date) -> int:
+        query = select(func.count()).where(
+            rest_days.c.channel_id == channel_id,
+            rest_days.c.member_id == member_id,
+            rest_days.c.day.between(first, last),
+        )
+        return int(self._c.execute(query).scalar_one())
+
+
+def _event(
+    key: dict[str, int], change: Change, now: datetime, reason: str | None
+) -> dict[str, object]:
+    told = change.kind not in NEWS
+    return {
+        **key,
+        "day": change.day,
+        "kind": change.kind.value,
+        "count": change.count,
+        "reason": reason,
+        "created_at": now,
+        "seen": told,
+    }
