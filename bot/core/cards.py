@@ -28,6 +28,7 @@ class ResultsCard:
     answers: int
     voters: int
     practice: bool = False  # an on-demand reveal for one member, not a round's results
+    others: tuple[AnswerTally, ...] = ()  # every other on-time answer, by number, named briefly
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,9 @@ class Reply:
     card: Card
     private: bool = True
     ok: bool = True
+    notes: tuple[
+        str, ...
+    ] = ()  # news for this member (a freeze spent, points earned), shown with it
 
 
 def refuse(text: str) -> Reply:

@@ -118,6 +118,7 @@ class AnswerTally:
     votes: int
     created_at: datetime
     message_ref: str | None = None
+    number: int = 0  # the answer's number in its round, as ``vote N`` and the results use it
 
 
 @dataclass(frozen=True)

@@ -207,6 +207,18 @@ streak_events = Table(
     Index(None, "channel_id", "member_id", "id"),
 )
 
+# Private notes waiting for a member (what a round earned them), shown on their next action.
+member_notices = Table(
+    "member_notices",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("channel_id", ForeignKey("channels.id", ondelete="CASCADE"), nullable=False),
+    Column("member_id", ForeignKey("members.id"), nullable=False),
+    Column("text", String(500), nullable=False),
+    _when("created_at"),
+    Index(None, "channel_id", "member_id"),
+)
+
 # Days a member takes off (``streak rest 3d``): they neither break nor extend the streak.
 rest_days = Table(
     "rest_days",

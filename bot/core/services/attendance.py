@@ -74,8 +74,19 @@ def streaks_today(
 
 
 def news(uow: UnitOfWork, channel: Channel, member_id: int) -> list[str]:
-    """What changed in the member's streak since they were last told, in words."""
-    return [_news_line(change) for change in uow.streaks.take_news(channel.id, member_id)]
+    """What the member has not been told yet, in words: streak changes, then round earnings."""
+    lines = [_news_line(change) for change in uow.streaks.take_news(channel.id, member_id)]
+    return lines + uow.streaks.take_notices(channel.id, member_id)
+
+
+def home_channel(uow: UnitOfWork, actor: Actor) -> Channel | None:
+    """The member's drill channel in their space: the one they answered in last, else the first."""
+    channels = uow.channels.in_space(actor.platform, actor.space_ref)
+    member_id = uow.members.find(actor.platform, actor.space_ref, actor.user_ref)
+    history = uow.answers.recent_of_member(member_id, 1) if member_id is not None else []
+    by_id = {channel.id: channel for channel in channels}
+    recent = next((by_id[a.channel_id] for a in history if a.channel_id in by_id), None)
+    return recent or (channels[0] if channels else None)
 
 
 def _news_line(change: Change) -> str:

@@ -64,6 +64,7 @@ class Command:
     public: bool = False  # a successful reply is shown to the channel, not just the caller
     wakes: bool = False  # moves the schedule or queues a post (its use case signals the core)
     needs_channel: bool = True  # runs only in a registered drill channel
+    personal: bool = False  # the caller's own business: works from any channel of the space
 
     @property
     def words(self) -> tuple[str, ...]:
@@ -211,10 +212,22 @@ DATES = Arg("dates", "a date or range, like 2026-12-24..2026-12-26", rest=True)
 REPAIR = Arg("member-days-reason", "the member, the streak in days and why", rest=True)
 
 COMMANDS: tuple[Command, ...] = (
-    Command("drill", "a drill just for you, now", _drill, (KIND,), wakes=True),
-    Command("streak", "your streak, freezes and points this week", _streak),
-    Command("streak rest", "days off that neither break nor extend your streak", _rest, (REST,)),
-    Command("leaderboard", "this week's standings (or all time)", _leaderboard, (PERIOD,)),
+    Command("drill", "a drill just for you, now", _drill, (KIND,), wakes=True, personal=True),
+    Command("streak", "your streak, freezes and points this week", _streak, personal=True),
+    Command(
+        "streak rest",
+        "days off that neither break nor extend your streak",
+        _rest,
+        (REST,),
+        personal=True,
+    ),
+    Command(
+        "leaderboard",
+        "this week's standings (or all time)",
+        _leaderboard,
+        (PERIOD,),
+        personal=True,
+    ),
     Command("vote", "vote for answer N (again to withdraw)", _vote, (ANSWER,)),
     Command("ask", "ask the interviewer for a fact about the open drill", _ask, (QUESTION,)),
     Command("help", "what Drillbot understands", _help, needs_channel=False),

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from bot.core.cards import Reply, refuse, tell
 from bot.core.model import Actor, Channel, Place
-from bot.core.services import admin
+from bot.core.services import admin, attendance
 from bot.core.services.command_table import (
     Command,
     Invocation,
@@ -21,9 +21,11 @@ from bot.core.services.command_table import (
 )
 from bot.core.services.context import Core
 from bot.core.text import MAX_COMMAND_CHARS, clip
+from bot.storage.uow import UnitOfWork
 
 NOT_A_DRILL_CHANNEL = (
-    "This channel is not a drill channel yet: an admin can run 'admin channel' here."
+    "This channel is not a drill channel yet: an admin can run 'admin channel' here "
+    "(or in the channel where drills should go)."
 )
 
 
@@ -63,11 +65,12 @@ async def handle_command(
     problem = _check_args(command, args)
     if problem is not None:
         return refuse(problem)
-    channel = await _channel(core, place) if command.needs_channel else None
+    channel = await _channel_for(core, actor, place, command) if command.needs_channel else None
     if command.needs_channel and channel is None:
         return refuse(NOT_A_DRILL_CHANNEL)
     reply = await command.handler(Invocation(core, actor, place, args, request_key, now, channel))
-    return replace(reply, private=not command.public) if reply.ok else reply
+    reply = replace(reply, private=not command.public) if reply.ok else reply
+    return await _with_news(core, actor, channel, reply) if channel else reply
 
 
 def _unknown(words: list[str], actor: Actor) -> Reply:
@@ -94,7 +97,27 @@ def _check_args(command: Command, args: tuple[str, ...]) -> str | None:
     return None
 
 
-async def _channel(core: Core, place: Place) -> Channel | None:
-    return await core.db.run(
-        lambda uow: uow.channels.find(place.platform, place.space_ref, place.channel_ref)
-    )
+async def _channel_for(core: Core, actor: Actor, place: Place, command: Command) -> Channel | None:
+    """The drill channel a command acts on: this one; for a member's own commands used anywhere
+    else in the space, the drill channel they used most recently (or the space's first)."""
+
+    def work(uow: UnitOfWork) -> Channel | None:
+        here = uow.channels.find(place.platform, place.space_ref, place.channel_ref)
+        if here is not None or command.admin or not command.personal:
+            return here
+        return attendance.home_channel(uow, actor)
+
+    return await core.db.run(work)
+
+
+async def _with_news(core: Core, actor: Actor, channel: Channel, reply: Reply) -> Reply:
+    """What changed for the member since they were last told (a freeze spent, points earned)."""
+
+    def work(uow: UnitOfWork) -> list[str]:
+        member_id = uow.members.find(actor.platform, actor.space_ref, actor.user_ref)
+        found = attendance.news(uow, channel, member_id) if member_id is not None else []
+        uow.commit()
+        return found
+
+    news = await core.db.run(work)
+    return replace(reply, notes=(*reply.notes, *news)) if news else reply

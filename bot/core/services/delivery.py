@@ -140,7 +140,9 @@ def _results_card(uow: UnitOfWork, core: Core, round_: Round) -> ResultsCard:
         raise SendFailed(f"drill {round_.drill_id} is no longer in the bank", permanent=True)
     tallies = uow.answers.tallies(round_.id)
     voters = uow.answers.voter_count(round_.id)
-    return ResultsCard(round_.id, drill, tuple(top_answers(tallies)), len(tallies), voters)
+    top = top_answers(tallies)
+    others = tuple(sorted((t for t in tallies if t not in top), key=lambda t: t.number))
+    return ResultsCard(round_.id, drill, tuple(top), len(tallies), voters, others=others)
 
 
 def _context(job: PostJob) -> dict[str, object]:

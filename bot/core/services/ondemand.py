@@ -9,10 +9,16 @@ from bot.core import rotation as rules
 from bot.core.cards import DrillCard, Reply, refuse
 from bot.core.model import Actor, Channel, NewRound, Round
 from bot.core.schedule import local_date
+from bot.core.services import rounds
 from bot.core.services.context import Core, catalogue_for, kinds_in_rotation
 from bot.core.vocab import RoundMode, RoundStatus
 from bot.storage.uow import UnitOfWork
 from drills import Catalogue
+
+ALL_IN_PLAY = (
+    "Every drill of that kind is open or next as a daily drill in this space, so its rubric must "
+    "stay hidden for now; try another kind."
+)
 
 
 async def request_drill(
@@ -28,15 +34,10 @@ async def request_drill(
                 f"There is no drill kind '{kind}'. Kinds: {', '.join(catalogue.kinds())}."
             )
         member_id = uow.members.ensure(actor)
-        round_ = _claim(
-            uow,
-            catalogue,
-            channel,
-            member_id,
-            candidates,
-            keys.on_demand_round(channel.id, request_key),
-            now,
-        )
+        key = keys.on_demand_round(channel.id, request_key)
+        round_ = _claim(uow, core, catalogue, channel, member_id, candidates, key, now)
+        if round_ is None:
+            return refuse(ALL_IN_PLAY)
         uow.commit()
         drill = catalogue.drills[round_.drill_id]
         zone = channel.settings.timezone
@@ -64,18 +65,20 @@ def _candidates(catalogue: Catalogue, channel: Channel, kind: str | None) -> lis
 
 def _claim(
     uow: UnitOfWork,
+    core: Core,
     catalogue: Catalogue,
     channel: Channel,
     member_id: int,
     candidates: list[str],
     key: str,
     now: datetime,
-) -> Round:
+) -> Round | None:
     existing = uow.rounds.by_key(key)
     if existing is not None:
         return existing
-    seen = uow.rounds.seen_by(channel.id, member_id)
-    drill_id = rules.choose_for_member(candidates, seen, salt=f"{channel.id}:{member_id}")
+    drill_id = _secret_safe_pick(uow, core, channel, member_id, candidates)
+    if drill_id is None:
+        return None
     new = NewRound(
         channel.id,
         RoundMode.ON_DEMAND,
@@ -92,6 +95,24 @@ def _claim(
     if found is None:
         raise RuntimeError(f"on-demand round {key} vanished while being claimed")
     return found
+
+
+def _secret_safe_pick(
+    uow: UnitOfWork, core: Core, channel: Channel, member_id: int, candidates: list[str]
+) -> str | None:
+    """A drill whose rubric cannot leak into a daily round: never one open or next as a daily
+    drill in any channel of the space; drills the channel's daily rounds revealed come first."""
+    blocked: set[str] = set()
+    for here in uow.channels.in_space(channel.platform, channel.space_ref):
+        blocked |= uow.rounds.open_daily_drills(here.id)
+        blocked.add(rounds.next_daily_drill(uow, core, here))
+    allowed = [drill_id for drill_id in candidates if drill_id not in blocked]
+    if not allowed:
+        return None
+    seen = uow.rounds.seen_by(channel.id, member_id)
+    revealed = uow.rounds.revealed_drills(channel.id)
+    preferred = [d for d in allowed if d in revealed and d not in seen] or allowed
+    return rules.choose_for_member(preferred, seen, salt=f"{channel.id}:{member_id}")
 
 
 async def attach_place(core: Core, round_id: int, message_ref: str, thread_ref: str | None) -> None:

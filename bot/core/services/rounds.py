@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 
 from bot.core import keys
 from bot.core import rotation as rules
-from bot.core.model import Channel, ChannelSettings, NewPost, NewRound, Round
+from bot.core.model import AnswerTally, Channel, ChannelSettings, NewPost, NewRound, Round
 from bot.core.schedule import local_date, next_post_after, plan_due_posts, post_instant
-from bot.core.scoring import score_round
+from bot.core.scoring import ANSWER_POINTS, RoundScore, score_round
 from bot.core.services.context import Core, catalogue_for, kinds_in_rotation
 from bot.core.vocab import PostKind, RoundMode, RoundStatus
 from bot.storage.uow import UnitOfWork
@@ -68,16 +68,25 @@ def claim_daily_round(
     return round_id
 
 
+def next_daily_drill(uow: UnitOfWork, core: Core, channel: Channel) -> str:
+    """The drill the channel's next daily round would get if it were claimed now."""
+    return _pick_drill(uow, core, channel)[0]
+
+
 def claim_skipped(uow: UnitOfWork, channel: Channel, day: date, now: datetime) -> None:
     new = NewRound(channel.id, RoundMode.DAILY, day, "-", "-", RoundStatus.SKIPPED, now, now)
     uow.rounds.claim(keys.daily_round(channel.id, day), new)
 
 
 def _pick_drill(uow: UnitOfWork, core: Core, channel: Channel) -> tuple[str, str]:
+    """The next daily drill: the kind furthest behind, then the least used drill of that kind,
+    leaving out drills members already did on demand here while any others remain (their
+    rubric was shown to those members)."""
     in_rotation = kinds_in_rotation(catalogue_for(uow, core, channel.id), channel.settings)
     weights = {kind: len(ids) for kind, ids in in_rotation.items()}
     kind = rules.next_kind(weights, uow.rounds.kind_counts(channel.id))
-    candidates = in_rotation[kind]
+    practised = uow.rounds.on_demand_drills(channel.id)
+    candidates = [d for d in in_rotation[kind] if d not in practised] or in_rotation[kind]
     uses = uow.rounds.drill_uses(channel.id, candidates)
     return rules.choose_drill(candidates, uses, salt=str(channel.id)), kind
 
@@ -98,12 +107,35 @@ def close_round(uow: UnitOfWork, round_: Round, now: datetime) -> bool:
     if round_.mode is RoundMode.DAILY:
         channel = uow.channels.get(round_.channel_id)
         shortest = channel.settings.min_answer_chars if channel else 0
-        counted = [t for t in uow.answers.tallies(round_.id) if len(t.text.strip()) >= shortest]
-        uow.scores.settle(round_.id, round_.channel_id, round_.local_date, score_round(counted))
+        tallies = uow.answers.tallies(round_.id)
+        counted = [t for t in tallies if len(t.text.strip()) >= shortest]
+        scores = score_round(counted)
+        uow.scores.settle(round_.id, round_.channel_id, round_.local_date, scores)
+        _tell_earnings(uow, round_, scores, [t for t in tallies if t not in counted], shortest, now)
         post = NewPost(round_.channel_id, PostKind.RESULTS, round_id=round_.id)
         uow.posts.claim(keys.results_post(round_.id), now, post)
     uow.commit()
     return True
+
+
+def _tell_earnings(
+    uow: UnitOfWork,
+    round_: Round,
+    scores: list[RoundScore],
+    too_short: list[AnswerTally],
+    shortest: int,
+    now: datetime,
+) -> None:
+    """Each answerer learns privately, on their next action, what the round earned them."""
+    drill = f"The {round_.local_date:%a %d %b} drill's results are in"
+    for score in scores:
+        parts = [f"{score.answers * ANSWER_POINTS} for answering", f"{score.votes} from votes"]
+        parts += [f"{score.bonus} for the top answer"] if score.bonus else []
+        text = f"{drill}: you earned {score.points} points ({', '.join(parts)})."
+        uow.streaks.notify(round_.channel_id, score.member_id, text, now)
+    for tally in too_short:
+        text = f"{drill}: your answer was under {shortest} characters, so it earned no points."
+        uow.streaks.notify(round_.channel_id, tally.member_id, text, now)
 
 
 async def post_now(core: Core, channel: Channel, now: datetime) -> int | None:

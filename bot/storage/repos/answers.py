@@ -236,12 +236,19 @@ class AnswerRepo:
             .limit(1)
             .scalar_subquery()
         )
+        earlier = answers.alias("earlier")
+        number = (
+            select(func.count())
+            .where(earlier.c.round_id == answers.c.round_id, earlier.c.id <= answers.c.id)
+            .scalar_subquery()
+        )
         query = (
             select(
                 answers,
                 members.c.display_name,
                 vote_count.label("votes"),
                 first_message.label("ref"),
+                number.label("number"),
             )
             .join(members, members.c.id == answers.c.member_id)
             .where(answers.c.round_id == round_id)
@@ -250,7 +257,14 @@ class AnswerRepo:
         )
         return [
             AnswerTally(
-                r.id, r.member_id, r.display_name, r.text, int(r.votes), r.created_at, r.ref
+                r.id,
+                r.member_id,
+                r.display_name,
+                r.text,
+                int(r.votes),
+                r.created_at,
+                r.ref,
+                int(r.number),
             )
             for r in self._c.execute(query)
         ]

@@ -193,6 +193,30 @@ class RoundRepo:
         )
         return {drill_id: int(count) for drill_id, count in self._c.execute(query)}
 
+    def on_demand_drills(self, channel_id: int) -> set[str]:
+        """Drills any member of the channel asked for on demand (and so may have seen answered)."""
+        query = select(rounds.c.drill_id).where(
+            rounds.c.channel_id == channel_id, rounds.c.mode == RoundMode.ON_DEMAND
+        )
+        return set(self._c.execute(query.distinct()).scalars())
+
+    def open_daily_drills(self, channel_id: int) -> set[str]:
+        query = select(rounds.c.drill_id).where(
+            rounds.c.channel_id == channel_id,
+            rounds.c.mode == RoundMode.DAILY,
+            rounds.c.status == RoundStatus.OPEN,
+        )
+        return set(self._c.execute(query).scalars())
+
+    def revealed_drills(self, channel_id: int) -> set[str]:
+        """Drills whose daily round closed here: their results (and rubric) are public."""
+        query = select(rounds.c.drill_id).where(
+            rounds.c.channel_id == channel_id,
+            rounds.c.mode == RoundMode.DAILY,
+            rounds.c.status == RoundStatus.CLOSED,
+        )
+        return set(self._c.execute(query.distinct()).scalars())
+
     def seen_by(self, channel_id: int, member_id: int) -> dict[str, int]:
         """Drills the member asked for or answered here, mapped to the latest round id."""
         asked = select(rounds.c.drill_id, rounds.c.id).where(

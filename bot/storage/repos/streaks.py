@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy import Connection, bindparam, func, select, update
+from sqlalchemy import Connection, bindparam, delete, func, select, update
 
 from bot.core.streaks import Change, ChangeKind, StreakState
 from bot.storage.repos.sql import insert_ignoring_conflicts, upsert
-from bot.storage.tables import rest_days, streak_events, streaks
+from bot.storage.tables import member_notices, rest_days, streak_events, streaks
 
 _STATE = select(streaks).where(
     streaks.c.channel_id == bindparam("channel_id"), streaks.c.member_id == bindparam("member_id")
@@ -78,6 +78,22 @@ class StreakRepo:
         if found:
             self._c.execute(update(streak_events).where(where).values(seen=True))
         return [Change(ChangeKind(kind), day, count) for kind, day, count in found]
+
+    def notify(self, channel_id: int, member_id: int, text: str, now: datetime) -> None:
+        """Keep a private note for the member, shown the next time they interact."""
+        row = {"channel_id": channel_id, "member_id": member_id, "text": text, "created_at": now}
+        self._c.execute(member_notices.insert(), row)
+
+    def take_notices(self, channel_id: int, member_id: int) -> list[str]:
+        where = (member_notices.c.channel_id == channel_id) & (
+            member_notices.c.member_id == member_id
+        )
+        query = select(member_notices.c.id, member_notices.c.text).where(where)
+        found = self._c.execute(query.order_by(member_notices.c.id)).all()
+        if found:
+            ids = [row.id for row in found]
+            self._c.execute(delete(member_notices).where(member_notices.c.id.in_(ids)))
+        return [row.text for row in found]
 
     def rest(self, channel_id: int, member_id: int, days: Sequence[date]) -> None:
         rows = [{"channel_id": channel_id, "member_id": member_id, "day": day} for day in days]

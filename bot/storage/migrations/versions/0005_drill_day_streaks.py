@@ -75,6 +75,22 @@ def _create_tables() -> None:
         ["channel_id", "member_id", "id"],
     )
     op.create_table(
+        "member_notices",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("channel_id", sa.Integer(), nullable=False),
+        sa.Column("member_id", sa.Integer(), nullable=False),
+        sa.Column("text", sa.String(length=500), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        _fk("member_notices", "channel_id", "channels", cascade=True),
+        _fk("member_notices", "member_id", "members"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_member_notices")),
+    )
+    op.create_index(
+        op.f("ix_member_notices_channel_id_member_id"),
+        "member_notices",
+        ["channel_id", "member_id"],
+    )
+    op.create_table(
         "rest_days",
         sa.Column("channel_id", sa.Integer(), nullable=False),
         sa.Column("member_id", sa.Integer(), nullable=False),
@@ -172,6 +188,8 @@ def downgrade() -> None:
     with op.batch_alter_table("channels", schema=None) as batch_op:
         batch_op.drop_column("min_answer_chars")
     op.drop_table("holidays")
+    op.drop_index(op.f("ix_member_notices_channel_id_member_id"), table_name="member_notices")
+    op.drop_table("member_notices")
     op.drop_table("rest_days")
     op.drop_index(op.f("ix_streak_events_channel_id_member_id_id"), table_name="streak_events")
     op.drop_table("streak_events")
