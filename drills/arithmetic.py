@@ -44,7 +44,11 @@ def _eval(node: ast.expr) -> float:
         return _BINARY[type(node.op)](_eval(node.left), _eval(node.right))
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
         return -_eval(node.operand)
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _FUNCTIONS:
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id in _FUNCTIONS
+    ):
         return _FUNCTIONS[node.func.id](*(_eval(arg) for arg in node.args))
     raise ValueError(f"not allowed in a check: {ast.unparse(node)}")
 

@@ -25,9 +25,25 @@ TOPICS: Mapping[str, tuple[str, ...]] = {
     "CDN": ("cdn",),
     "gRPC/GraphQL": ("grpc", "graphql"),
     "queues (SQS/RabbitMQ)": ("sqs", "rabbitmq"),
-    "payments/billing": ("payment", "payments", "billing", "invoice", "invoices", "refund", "refunds"),
+    "payments/billing": (
+        "payment",
+        "payments",
+        "billing",
+        "invoice",
+        "invoices",
+        "refund",
+        "refunds",
+    ),
     "e-commerce/checkout": ("checkout", "cart", "storefront", "shop"),
-    "ML/LLM": ("llm", "llms", "embedding", "embeddings", "machine learning", "ml model", "inference"),
+    "ML/LLM": (
+        "llm",
+        "llms",
+        "embedding",
+        "embeddings",
+        "machine learning",
+        "ml model",
+        "inference",
+    ),
     "mobile apps": ("ios", "android", "mobile app"),
     "ride/delivery logistics": ("driver", "drivers", "courier", "couriers", "scooter", "ride"),
 }
@@ -61,7 +77,9 @@ def topic_shares(drills: Sequence[Drill]) -> dict[str, float]:
     """Share of prompts naming each technology or domain, largest first."""
     if not drills:
         return {}
-    counts = {name: sum(mentions(d.prompt, words) for d in drills) for name, words in TOPICS.items()}
+    counts = {
+        name: sum(mentions(d.prompt, words) for d in drills) for name, words in TOPICS.items()
+    }
     return dict(sorted(((n, c / len(drills)) for n, c in counts.items()), key=lambda i: -i[1]))
 
 

@@ -11,8 +11,14 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Any, Self
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
-from pydantic import model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 SLUG = r"^[a-z0-9][a-z0-9-]{1,39}$"
 DRILL_ID = r"^[a-z0-9][a-z0-9-]{2,63}$"
@@ -92,12 +98,20 @@ class Drill(_Part):
     @field_validator("rubric", mode="before")
     @classmethod
     def _plain_points(cls, value: Any) -> Any:
-        return [_from_plain_string(item, "point") for item in value] if isinstance(value, list | tuple) else value
+        return (
+            [_from_plain_string(item, "point") for item in value]
+            if isinstance(value, list | tuple)
+            else value
+        )
 
     @field_validator("follow_ups", mode="before")
     @classmethod
     def _plain_questions(cls, value: Any) -> Any:
-        return [_from_plain_string(item, "ask") for item in value] if isinstance(value, list | tuple) else value
+        return (
+            [_from_plain_string(item, "ask") for item in value]
+            if isinstance(value, list | tuple)
+            else value
+        )
 
     @field_validator("strong_answer")
     @classmethod

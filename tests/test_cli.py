@@ -59,7 +59,10 @@ def test_drills_list_show_export_and_stats(tmp_path):
         "difficulty",
         "tags",
         "prompt",
+        "facts",
         "rubric",
+        "red_flags",
+        "strong_answer",
         "follow_ups",
     }
     stats = run_cli(["drills", "stats"], tmp_path / "c.db").stdout
