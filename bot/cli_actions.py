@@ -12,7 +12,6 @@ from sqlalchemy.exc import DBAPIError
 
 from bot.bootstrap import App, build, load_catalogue
 from bot.core.model import Channel
-from bot.core.render import kind_label
 from bot.core.services.admin import import_drills
 from bot.logs import setup_logging
 from bot.platforms.console.platform import PLATFORM as CONSOLE
@@ -21,7 +20,7 @@ from bot.status import print_status
 from bot.storage.engine import DatabaseUnavailable, open_database
 from bot.storage.migrate import current_revision, head_revision, upgrade
 from bot.storage.uow import Database
-from drills import Drill, load_file
+from drills import Drill, kind_label, load_file
 
 THIN_KIND = 10
 THIN_TAG = 3

@@ -26,7 +26,7 @@ class ResultsCard:
     top: tuple[AnswerTally, ...]
     answers: int
     voters: int
-    practice: bool = False  # an on-demand reveal for one member, not a round's results
+    on_demand: bool = False  # an on-demand reveal for one member, not a round's results
 
 
 @dataclass(frozen=True)

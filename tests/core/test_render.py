@@ -10,8 +10,9 @@ from hypothesis import strategies as st
 
 from bot.core import cards
 from bot.core.model import AnswerTally, ChannelSettings, Standing
-from bot.core.render import days_text, kind_label, plural, render_text
-from drills import Drill
+from bot.core.render import days_text, render_text
+from bot.core.wording import plural
+from drills import Drill, kind_label
 
 RAW_MENTION = re.compile(r"@(everyone|here|channel)", re.IGNORECASE)
 SLACK_BROADCAST = re.compile(r"<!(everyone|here|channel)", re.IGNORECASE)
@@ -64,7 +65,7 @@ def test_daily_drill_card() -> None:
     assert "vote" in text
     assert "(for " not in text
     for point in DRILL.rubric:
-        assert point not in text  # the rubric is only revealed with the results
+        assert point.point not in text  # the rubric is only revealed with the results
 
 
 def test_on_demand_drill_card_names_the_member() -> None:
@@ -100,16 +101,16 @@ def test_results_card() -> None:
     assert "1. Ana (3 votes): Check the consumers first. Then the DB." in lines
     assert "2. Bo (1 vote): Scale out." in lines
     for point in DRILL.rubric:
-        assert f"- {point}" in lines
+        assert f"- {point.point}" in lines
     for question in DRILL.follow_ups:
-        assert f"- {question}" in lines
+        assert f"- {question.ask}" in lines
 
 
 def test_results_card_without_answers() -> None:
     text = render_text(cards.ResultsCard(round_id=3, drill=DRILL, top=(), answers=0, voters=0))
     assert "No answers this time" in text
     assert "Top answers" not in text
-    assert f"- {DRILL.rubric[0]}" in text
+    assert f"- {DRILL.rubric[0].point}" in text
 
 
 def test_results_preview_is_clipped() -> None:

@@ -86,7 +86,7 @@ def _count_practice(uow: UnitOfWork, round_: Round, member_id: int, now: datetim
 
 def _reveal(uow: UnitOfWork, core: Core, round_: Round) -> ResultsCard | None:
     drill = catalogue_for(uow, core, round_.channel_id).get(round_.drill_id)
-    return ResultsCard(round_.id, drill, (), 1, 0, practice=True) if drill else None
+    return ResultsCard(round_.id, drill, (), 1, 0, on_demand=True) if drill else None
 
 
 async def edit_message(

@@ -8,6 +8,7 @@ from bot.core.cards import Reply, VoteReceipt, refuse
 from bot.core.model import Actor
 from bot.core.services.context import Core
 from bot.core.text import defang_mentions
+from bot.core.wording import vote_receipt
 from bot.storage.uow import UnitOfWork
 
 
@@ -44,6 +45,5 @@ def _toggle(
         voted = uow.answers.has_vote(answer_id, voter_id)
     count = uow.answers.vote_count(answer_id)
     uow.commit()
-    verb = "Vote recorded for" if voted else "Vote withdrawn from"
-    text = f"{verb} {defang_mentions(target.author_name)}'s answer (now {count})."
+    text = vote_receipt(defang_mentions(target.author_name), count, voted)
     return Reply(VoteReceipt(text, answer_id, count, voted))

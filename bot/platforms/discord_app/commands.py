@@ -14,7 +14,6 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from bot.core import render
 from bot.core.services.commands import handle_command
 from bot.core.text import clip
 from bot.platforms.discord_app.admin_commands import Run, admin_group
@@ -22,6 +21,7 @@ from bot.platforms.discord_app.events import Deps
 from bot.platforms.discord_app.outbound import Where
 from bot.platforms.discord_app.refs import interaction_actor, place_of
 from bot.platforms.discord_app.replies import dm_only, respond
+from drills import kind_label
 
 log = logging.getLogger(__name__)
 Tree = app_commands.CommandTree[discord.Client]
@@ -70,7 +70,7 @@ async def sync(tree: Tree, guild_id: int | None) -> None:
 
 
 def member_commands(run: Run, kinds: Sequence[str]) -> list[app_commands.Command[Any, ..., None]]:
-    choices = [app_commands.Choice(name=render.kind_label(k), value=k) for k in kinds]
+    choices = [app_commands.Choice(name=kind_label(k), value=k) for k in kinds]
 
     @app_commands.describe(kind="The kind of drill (default: any in this channel's rotation)")
     @app_commands.choices(kind=choices[:MAX_CHOICES])

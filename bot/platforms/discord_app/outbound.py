@@ -1,20 +1,21 @@
-"""Core cards into Discord messages: one translation table, card type -> message parts.
+"""Core cards into Discord messages: one ``match`` over the card types, card -> message parts.
 
-Text pieces come from ``bot.core.render`` (member text defanged there); names are also escaped
-for markdown here, and every message is sent with ``AllowedMentions.none()``.
+Sentences come from ``bot.core.wording`` and plain text from ``bot.core.render``; member text is
+defanged, names are also escaped for markdown here, and every message is sent with
+``AllowedMentions.none()``.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, assert_never
 
 import discord
 from discord.utils import escape_markdown, format_dt
 
-from bot.core import render
+from bot.core import render, wording
 from bot.core.cards import (
     Card,
     DrillCard,
@@ -33,10 +34,7 @@ from bot.platforms.discord_app.refs import jump_url
 
 COLOUR = discord.Colour(0x3B82F6)
 CONTENT_CHARS, TITLE_CHARS, DESCRIPTION_CHARS, FIELD_CHARS = 2000, 256, 4096, 1024
-IN_THREAD = "Answer in this thread (or with the Answer button) before it closes, then vote for the answers you would hire."
-BY_BUTTON = "Answer with the Answer button below before it closes, then vote for the answers you would hire in the thread."
 _LIST_LINE = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s")
-ON_DEMAND = "Answer with the button below; what strong answers cover is shown once you answer."
 
 
 @dataclass(frozen=True)
@@ -72,10 +70,6 @@ class Outgoing:
             self.view.stop()
 
 
-def outgoing(card: Card, where: Where) -> Outgoing:
-    return TABLE[type(card)](card, where)
-
-
 def reflow(text: str) -> str:
     """Drill prompts are wrapped at ~100 columns in the bank; Discord wraps by itself, so single
     line breaks inside a paragraph become spaces (paragraphs and list lines stay)."""
@@ -100,49 +94,46 @@ def text_only(text: str) -> Outgoing:
 
 def drill_message(card: DrillCard, where: Where) -> Outgoing:
     drill = card.drill
-    how = ON_DEMAND if card.mode != "daily" else IN_THREAD if where.answers_in_thread else BY_BUTTON
+    closes = f"{format_dt(card.closes_at, 'f')} ({format_dt(card.closes_at, 'R')})"
+    how = wording.how_to_answer(card.mode, closes, _way_in(card, where))
     embed = discord.Embed(
         title=clip(defang_mentions(drill.title), TITLE_CHARS),
         description=clip(f"{reflow(defang_mentions(drill.prompt))}\n\n{how}", DESCRIPTION_CHARS),
         colour=COLOUR,
     )
-    closes = f"{format_dt(card.closes_at, 'f')} ({format_dt(card.closes_at, 'R')})"
-    embed.add_field(name="Answers close", value=closes, inline=False)
-    tags = ", ".join(drill.tags)
-    embed.set_footer(
-        text=f"{render.kind_label(drill.kind)} · difficulty {drill.difficulty}/3 · {tags}"
-    )
+    embed.set_footer(text=wording.drill_meta(drill))
     if card.requested_by:
         embed.set_author(name=clip(f"For {defang_mentions(card.requested_by)}", TITLE_CHARS))
     return Outgoing(embed=embed, view=buttons(AnswerButton(card.round_id)))
 
 
+def _way_in(card: DrillCard, where: Where) -> str:
+    if card.mode != "daily" or not where.answers_in_thread:
+        return wording.BY_BUTTON
+    return wording.IN_THREAD_OR_BUTTON
+
+
 def results_message(card: ResultsCard, where: Where) -> Outgoing:
-    heading = "Thanks for practising" if card.practice else "Results"
-    lines = [] if card.practice else [_turnout(card)]
+    title = wording.results_title(defang_mentions(card.drill.title), card.on_demand)
+    lines = [] if card.on_demand else [wording.turnout(card.answers, card.voters)]
     if card.top:
-        lines += ["", "**Top answers**"]
+        lines += ["", f"**{wording.TOP_ANSWERS}**"]
         lines += [_top_line(n, tally, where) for n, tally in enumerate(card.top, start=1)]
     embed = discord.Embed(
-        title=clip(f"{heading}: {defang_mentions(card.drill.title)}", TITLE_CHARS),
+        title=clip(title, TITLE_CHARS),
         description=clip("\n".join(lines).strip(), DESCRIPTION_CHARS) or None,
         colour=COLOUR,
     )
-    embed.add_field(name="A strong answer covers", value=_bullets(card.drill.rubric), inline=False)
-    embed.add_field(name="Follow-up questions", value=_bullets(card.drill.follow_ups), inline=False)
+    rubric = _bullets(point.point for point in card.drill.rubric)
+    embed.add_field(name=wording.COVERS, value=rubric, inline=False)
+    questions = _bullets(question.ask for question in card.drill.follow_ups)
+    embed.add_field(name=wording.FOLLOW_UPS, value=questions, inline=False)
     return Outgoing(embed=embed)
-
-
-def _turnout(card: ResultsCard) -> str:
-    if not card.answers:
-        return "No answers this time; the rubric is below for practice."
-    return f"{render.plural(card.answers, 'answer')}, {render.plural(card.voters, 'voter')}."
 
 
 def _top_line(place: int, tally: AnswerTally, where: Where) -> str:
     preview = clip(one_line(defang_mentions(tally.text)), render.ANSWER_PREVIEW_CHARS)
-    votes = render.plural(tally.votes, "vote")
-    line = f"{place}. **{name(tally.display_name)}** ({votes}): {preview}"
+    line = f"{place}. **{name(tally.display_name)}** ({wording.votes(tally.votes)}): {preview}"
     url = jump_url(where.guild_id, where.thread_id, tally.message_ref) if where.thread_id else None
     return f"{line} [jump to answer]({url})" if url else line
 
@@ -172,18 +163,25 @@ def settings_message(card: SettingsCard, where: Where) -> Outgoing:
 
 
 def ballot_message(ballot: Ballot) -> Outgoing:
-    content = f"Answer #{ballot.answer_id} by {name(ballot.author_name)}"
+    content = wording.ballot(ballot.answer_id, name(ballot.author_name))
     return Outgoing(
         content=clip(content, CONTENT_CHARS), view=buttons(VoteButton(ballot.answer_id))
     )
 
 
-TABLE: dict[type[Any], Callable[[Any, Where], Outgoing]] = {
-    DrillCard: drill_message,
-    ResultsCard: results_message,
-    LeaderboardCard: leaderboard_message,
-    SettingsCard: settings_message,
-    StreakCard: lambda card, _: text_only(render.streak_text(card)),
-    Notice: lambda card, _: text_only(card.text),
-    VoteReceipt: lambda card, _: text_only(card.text),
-}
+def outgoing(card: Card, where: Where) -> Outgoing:
+    match card:
+        case DrillCard():
+            return drill_message(card, where)
+        case ResultsCard():
+            return results_message(card, where)
+        case LeaderboardCard():
+            return leaderboard_message(card, where)
+        case SettingsCard():
+            return settings_message(card, where)
+        case StreakCard():
+            return text_only(render.streak_text(card))
+        case Notice() | VoteReceipt():
+            return text_only(card.text)
+        case _:
+            assert_never(card)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from bot.core.cards import DrillCard, ResultsCard
-from bot.core.render import plural
 from bot.core.services.home import HomeSummary, RecentAnswer
 from bot.core.text import clip
+from bot.core.wording import plural
 from bot.platforms.slack_app.blocks import (
     Block,
     button,
@@ -106,7 +106,7 @@ def _recent_text(recent: tuple[RecentAnswer, ...]) -> str:
 
 
 def _recent_line(answer: RecentAnswer) -> str:
-    kind = "daily drill" if answer.mode == "daily" else "practice"
+    kind = "daily drill" if answer.mode == "daily" else "on-demand drill"
     late = " · late" if answer.late else ""
     votes = f" · {plural(answer.votes, 'vote')}" if answer.mode == "daily" else ""
     title = escape(clip(answer.title, 120))

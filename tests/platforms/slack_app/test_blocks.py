@@ -25,7 +25,7 @@ def _every_card(bank: Catalogue) -> list[cards.Card]:
         cards.DrillCard(1, "daily", drill, CLOSES, "Europe/London"),
         cards.DrillCard(2, "on_demand", drill, CLOSES, "UTC", requested_by=NASTY),
         cards.ResultsCard(1, drill, (tally, tally), 2, 3),
-        cards.ResultsCard(2, drill, (), 1, 0, practice=True),
+        cards.ResultsCard(2, drill, (), 1, 0, on_demand=True),
         cards.LeaderboardCard("Weekly leaderboard: 23 Nov–29 Nov", (standing,) * 10),
         cards.LeaderboardCard("All-time leaderboard", ()),
         cards.StreakCard(NASTY, 3, 9, 1, 12),
@@ -53,8 +53,12 @@ def test_member_text_is_escaped_not_interpreted() -> None:
 def test_daily_and_on_demand_drills_differ_only_in_how_to_answer(bank: Catalogue) -> None:
     daily, on_demand = _every_card(bank)[:2]
     daily_blocks = blocks.render(daily).blocks
-    assert [b["type"] for b in daily_blocks] == ["header", "context", "section", "context"]
-    assert "Reply in this thread before Tue 24 Nov 09:30" in str(daily_blocks)
+    kinds = [b["type"] for b in daily_blocks]
+    assert kinds == ["header", "context", "section", "context"]
+    how = daily_blocks[3]["elements"][0]["text"]
+    assert how.startswith(
+        "Answer in this thread before Tue 24 Nov 09:30 (Europe/London), then vote"
+    )
     answer = blocks.render(on_demand).blocks[-1]
     assert answer["elements"][0]["action_id"] == "answer" and answer["elements"][0]["value"] == "2"
 
@@ -72,11 +76,11 @@ def test_vote_prompt_carries_the_answer_id() -> None:
 
 
 def test_views_are_within_limits(bank: Catalogue) -> None:
-    on_demand, practice = _every_card(bank)[1], _every_card(bank)[3]
-    assert isinstance(on_demand, cards.DrillCard) and isinstance(practice, cards.ResultsCard)
+    on_demand, reveal = _every_card(bank)[1], _every_card(bank)[3]
+    assert isinstance(on_demand, cards.DrillCard) and isinstance(reveal, cards.ResultsCard)
     recent = (RecentAnswer(NASTY, "daily", date(2026, 11, 23), 2, True),)
     home = views.home_view(HomeSummary(NASTY, "C1", 3, 5, 1, 12, recent))
-    for view in (views.answer_modal(on_demand), views.reveal_modal(practice), home):
+    for view in (views.answer_modal(on_demand), views.reveal_modal(reveal), home):
         assert check_view("views.open", view) == []
         assert "<!" not in str(view)
     assert views.answer_modal(on_demand)["private_metadata"] == "2"
