@@ -6,7 +6,6 @@ echo a mass mention.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import assert_never
 from zoneinfo import ZoneInfo
 
@@ -23,6 +22,8 @@ def drill_text(card: cards.DrillCard) -> str:
     # Custom drills are written by members, so their text is defanged like any member text.
     lines = [f"**{defang_mentions(drill.title)}**{who}", wording.drill_meta(drill), ""]
     lines += [defang_mentions(drill.prompt), ""]
+    notes = wording.drill_notes(drill)
+    lines += [*notes, ""] if notes else []
     lines.append(wording.how_to_answer(card.mode, wording.closing_time(card)))
     return "\n".join(lines)
 
@@ -35,9 +36,9 @@ def results_text(card: cards.ResultsCard) -> str:
         lines.append(f"{wording.TOP_ANSWERS}:")
         lines += [_top_line(place, tally) for place, tally in enumerate(card.top, start=1)]
         lines.append("")
-    lines += [f"{wording.COVERS}:", *_bullets(p.point for p in card.drill.rubric), ""]
-    lines += [f"{wording.FOLLOW_UPS}:", *_bullets(q.ask for q in card.drill.follow_ups)]
-    return "\n".join(lines)
+    for section in wording.reveal_sections(card.drill):
+        lines += [f"{section.heading}:", *_items(section), ""]
+    return "\n".join(lines).rstrip()
 
 
 def _top_line(place: int, tally: AnswerTally) -> str:
@@ -47,8 +48,9 @@ def _top_line(place: int, tally: AnswerTally) -> str:
     )
 
 
-def _bullets(items: Iterable[str]) -> list[str]:
-    return [f"- {defang_mentions(item)}" for item in items]
+def _items(section: wording.Section) -> list[str]:
+    items = [defang_mentions(item) for item in section.items]
+    return [f"- {item}" for item in items] if section.bulleted else items
 
 
 def leaderboard_text(card: cards.LeaderboardCard) -> str:

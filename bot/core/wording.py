@@ -3,19 +3,25 @@ embeds, blocks). Names and drill text passed in must already be escaped for the 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from bot.core.cards import AnswerReceipt, DrillCard
 from bot.core.model import Standing
 from bot.core.text import MAX_ANSWER_CHARS
-from drills import Drill, kind_label
+from drills import Drill, FollowUp, Level, kind_info, kind_label
 
 RESULTS = "Results"
 ON_DEMAND_REVEAL = "Thanks for practising"
 TOP_ANSWERS = "Top answers"
 COVERS = "A strong answer covers"
+SENIOR_BAR = "Senior bar"
+STAFF_BAR = "Staff bar"
+RED_FLAGS = "Red flags"
+SKETCH = "A strong answer sketch"
 FOLLOW_UPS = "Follow-up questions"
 EMPTY_LEADERBOARD = "No points yet. Answer today's drill to get on the board."
+FACTS_ON_REQUEST = "Ask the interviewer: `ask` lists the questions, `ask N` answers one, privately."
 NOT_RECORDED = (
     "Nothing new was recorded: the drill is not open to you, "
     "or the answer was empty or already recorded."
@@ -43,6 +49,20 @@ def drill_meta(drill: Drill) -> str:
     return f"{kind_label(drill.kind)} · difficulty {drill.difficulty}/3 · {', '.join(drill.tags)}"
 
 
+def approach(kind: str) -> str | None:
+    """The kind's time box and the steps a strong answer walks through; None for a custom kind."""
+    info = kind_info(kind)
+    if info is None:
+        return None
+    return f"Time box: {info.time_box} · Walk through: {' → '.join(info.scaffold)}"
+
+
+def drill_notes(drill: Drill) -> list[str]:
+    """The lines between a drill's prompt and how to answer it. Facts themselves stay private."""
+    notes = [approach(drill.kind), FACTS_ON_REQUEST if drill.facts else None]
+    return [note for note in notes if note is not None]
+
+
 def closing_time(card: DrillCard) -> str:
     """When answers close, in the channel's own time zone."""
     local = card.closes_at.astimezone(ZoneInfo(card.timezone))
@@ -66,6 +86,50 @@ def turnout(answers: int, voters: int) -> str:
     if not answers:
         return "No answers this time; what a strong answer covers is below."
     return f"{plural(answers, 'answer')}, {plural(voters, 'voter')}."
+
+
+@dataclass(frozen=True)
+class Section:
+    """One heading of a reveal with its items: bullet points, or one paragraph."""
+
+    heading: str
+    items: tuple[str, ...]
+    bulleted: bool = True
+
+
+def reveal_sections(drill: Drill) -> tuple[Section, ...]:
+    """What strong answers cover, in reading order; a section with nothing in it is left out."""
+    sketch = (drill.strong_answer,) if drill.strong_answer else ()
+    sections = (
+        *_rubric(drill),
+        Section(RED_FLAGS, drill.red_flags),
+        Section(SKETCH, sketch, bulleted=False),
+        Section(FOLLOW_UPS, tuple(_follow_up(question) for question in drill.follow_ups)),
+    )
+    return tuple(section for section in sections if section.items)
+
+
+def _rubric(drill: Drill) -> tuple[Section, ...]:
+    # A v1 drill's points only default to senior: calling them a senior bar would mislabel the
+    # bank's "Staff: ..." points, so they keep one plain heading.
+    if drill.version == 1:
+        return (Section(COVERS, _points(drill, Level.SENIOR)),)
+    return (
+        Section(SENIOR_BAR, _points(drill, Level.SENIOR)),
+        Section(STAFF_BAR, _points(drill, Level.STAFF)),
+    )
+
+
+def _points(drill: Drill, level: Level) -> tuple[str, ...]:
+    return tuple(
+        f"{p.point} (x{p.weight})" if p.weight > 1 else p.point for p in drill.points_at(level)
+    )
+
+
+def _follow_up(question: FollowUp) -> str:
+    if question.probe is None:
+        return question.ask
+    return f"{question.ask} [{question.probe.value.replace('-', ' ')}]"
 
 
 # --- standings, receipts and ballots --------------------------------------------------------------

@@ -56,3 +56,10 @@ def test_how_to_answer_names_the_platforms_way_in() -> None:
     )
     on_demand = wording.how_to_answer("on_demand", "noon", wording.BY_BUTTON)
     assert on_demand.startswith("Answer with the Answer button before noon; what a strong")
+
+
+def test_drill_notes_follow_the_kind_and_the_facts() -> None:
+    notes = wording.drill_notes(v2_drill())
+    assert notes[0].startswith("Time box: 20 minutes · Walk through: size the impact → ")
+    assert notes[1] == wording.FACTS_ON_REQUEST
+    assert wording.drill_notes(v2_drill(kind="chaos-day", facts=[])) == []

@@ -8,7 +8,6 @@ defanged, names are also escaped for markdown here, and every message is sent wi
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, assert_never
 
@@ -34,6 +33,7 @@ from bot.platforms.discord_app.refs import jump_url
 
 COLOUR = discord.Colour(0x3B82F6)
 CONTENT_CHARS, TITLE_CHARS, DESCRIPTION_CHARS, FIELD_CHARS = 2000, 256, 4096, 1024
+MAX_FIELDS, EMBED_TOTAL_CHARS = 25, 6000
 _LIST_LINE = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s")
 
 
@@ -96,9 +96,10 @@ def drill_message(card: DrillCard, where: Where) -> Outgoing:
     drill = card.drill
     closes = f"{format_dt(card.closes_at, 'f')} ({format_dt(card.closes_at, 'R')})"
     how = wording.how_to_answer(card.mode, closes, _way_in(card, where))
+    parts = [reflow(defang_mentions(drill.prompt)), "\n".join(wording.drill_notes(drill)), how]
     embed = discord.Embed(
         title=clip(defang_mentions(drill.title), TITLE_CHARS),
-        description=clip(f"{reflow(defang_mentions(drill.prompt))}\n\n{how}", DESCRIPTION_CHARS),
+        description=clip("\n\n".join(part for part in parts if part), DESCRIPTION_CHARS),
         colour=COLOUR,
     )
     embed.set_footer(text=wording.drill_meta(drill))
@@ -124,11 +125,9 @@ def results_message(card: ResultsCard, where: Where) -> Outgoing:
         description=clip("\n".join(lines).strip(), DESCRIPTION_CHARS) or None,
         colour=COLOUR,
     )
-    rubric = _bullets(point.point for point in card.drill.rubric)
-    embed.add_field(name=wording.COVERS, value=rubric, inline=False)
-    questions = _bullets(question.ask for question in card.drill.follow_ups)
-    embed.add_field(name=wording.FOLLOW_UPS, value=questions, inline=False)
-    return Outgoing(embed=embed)
+    for heading, value in _reveal_fields(card)[:MAX_FIELDS]:
+        embed.add_field(name=heading, value=value, inline=False)
+    return Outgoing(embed=_within_total(embed))
 
 
 def _top_line(place: int, tally: AnswerTally, where: Where) -> str:
@@ -138,8 +137,37 @@ def _top_line(place: int, tally: AnswerTally, where: Where) -> str:
     return f"{line} [jump to answer]({url})" if url else line
 
 
-def _bullets(points: Iterable[str]) -> str:
-    return clip("\n".join(f"- {defang_mentions(point)}" for point in points), FIELD_CHARS)
+def _reveal_fields(card: ResultsCard) -> list[tuple[str, str]]:
+    """One field per section; a section longer than a field continues in the next one."""
+    fields: list[tuple[str, str]] = []
+    for section in wording.reveal_sections(card.drill):
+        items = [defang_mentions(item) for item in section.items]
+        text = "\n".join(f"- {item}" for item in items) if section.bulleted else reflow(items[0])
+        chunks = split_text(text, FIELD_CHARS)
+        fields += [(section.heading, chunks[0])]
+        fields += [(f"{section.heading} (continued)", chunk) for chunk in chunks[1:]]
+    return fields
+
+
+def split_text(text: str, limit: int) -> list[str]:
+    """``text`` in pieces of at most ``limit`` characters, cut at line breaks, else at spaces."""
+    pieces: list[str] = []
+    while len(text) > limit:
+        cut = text.rfind("\n", 0, limit + 1)
+        cut = cut if cut > 0 else text.rfind(" ", 0, limit + 1)
+        cut = cut if cut > 0 else limit  # one unbroken word longer than a field
+        pieces.append(text[:cut].rstrip())
+        text = text[cut:].lstrip()
+    return [*pieces, text] if text else pieces or [""]
+
+
+def _within_total(embed: discord.Embed) -> discord.Embed:
+    """Discord refuses an embed over 6,000 characters in all; the top answers give way first,
+    since each links to the full answer."""
+    excess = len(embed) - EMBED_TOTAL_CHARS
+    if excess > 0 and embed.description:
+        embed.description = clip(embed.description, len(embed.description) - excess)
+    return embed
 
 
 def leaderboard_message(card: LeaderboardCard, where: Where) -> Outgoing:

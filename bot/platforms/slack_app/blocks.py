@@ -8,7 +8,6 @@ core has defanged mass mentions, so member text can never become ``<!channel>`` 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, assert_never
 
@@ -85,6 +84,7 @@ def drill_blocks(card: cards.DrillCard) -> list[Block]:
     if card.requested_by:
         meta += f" · for {card.requested_by}"
     blocks = [header(drill.title), context(escape(meta)), section(escape(drill.prompt))]
+    blocks += [context(escape(note)) for note in wording.drill_notes(drill)]
     way_in = wording.IN_THREAD if card.mode == "daily" else wording.BY_BUTTON
     closes = wording.closing_time(card)
     blocks.append(context(escape(wording.how_to_answer(card.mode, closes, way_in))))
@@ -101,10 +101,10 @@ def results_blocks(card: cards.ResultsCard) -> list[Block]:
     if card.top:
         lines = [_top_line(place, tally) for place, tally in enumerate(card.top, start=1)]
         blocks.append(section(f"*{wording.TOP_ANSWERS}*\n" + "\n".join(lines)))
-    rubric = _bullets(point.point for point in card.drill.rubric)
-    blocks.append(section(f"*{wording.COVERS}*\n{rubric}"))
-    questions = _bullets(question.ask for question in card.drill.follow_ups)
-    blocks.append(section(f"*{wording.FOLLOW_UPS}*\n{questions}"))
+    for part in wording.reveal_sections(card.drill):
+        items = [escape(item) for item in part.items]
+        body = "\n".join(f"• {item}" for item in items) if part.bulleted else items[0]
+        blocks.append(section(f"*{part.heading}*\n{body}"))
     return blocks
 
 
@@ -112,10 +112,6 @@ def _top_line(place: int, tally: AnswerTally) -> str:
     preview = clip(one_line(tally.text), ANSWER_PREVIEW_CHARS)
     votes = wording.votes(tally.votes)
     return f"{place}. *{escape(tally.display_name)}* ({votes}): {escape(preview)}"
-
-
-def _bullets(items: Iterable[str]) -> str:
-    return "\n".join(f"• {escape(item)}" for item in items)
 
 
 def leaderboard_blocks(card: cards.LeaderboardCard) -> list[Block]:

@@ -43,6 +43,7 @@ async def test_drill_post_is_an_embed_with_an_answer_button_and_a_thread(
     assert post.path == f"/channels/{drive.hall.channel.id}/messages"
     assert_shape("drill_post", post.json)
     embed = post.json["embeds"][0]
+    assert "\n\nTime box: 20 minutes · Walk through: " in embed["description"]
     how = embed["description"].rsplit("\n\n", 1)[1]
     assert how.startswith("Answer in this thread or with the Answer button before <t:")
     assert "(<t:" in how and how.endswith(":R>), then vote for the answers you would hire.")
