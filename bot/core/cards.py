@@ -27,7 +27,7 @@ class ResultsCard:
     top: tuple[AnswerTally, ...]
     answers: int
     voters: int
-    practice: bool = False  # an on-demand reveal for one member, not a round's results
+    on_demand: bool = False  # an on-demand reveal for one member, not a round's results
     others: tuple[AnswerTally, ...] = ()  # every other on-time answer, by number, named briefly
 
 
@@ -54,6 +54,7 @@ class SettingsCard:
     next_post_at: datetime | None
     next_weekly_at: datetime | None
     drills_in_rotation: int
+    holidays: tuple[date, ...] = ()  # declared holidays from today on
 
 
 @dataclass(frozen=True)

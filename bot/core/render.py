@@ -1,99 +1,74 @@
 """Plain-text rendering of cards: the console's output and the fallback text on every platform.
 
-Member text is defanged here so no rendering can echo a mass mention.
+The sentences come from ``bot.core.wording``; member text is defanged here so no rendering can
+echo a mass mention.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from dataclasses import replace
+from typing import assert_never
 from zoneinfo import ZoneInfo
 
-from bot.core import cards
-from bot.core.model import WEEKDAYS, ChannelSettings
+from bot.core import cards, wording
+from bot.core.model import WEEKDAYS, AnswerTally, ChannelSettings
 from bot.core.text import clip, defang_mentions, one_line
 
 ANSWER_PREVIEW_CHARS = 280
-KIND_LABELS = {
-    "live-debugging": "Live debugging",
-    "migration-review": "Migration review",
-    "validate-after-shipping": "Validate after shipping",
-    "evaluate-proposal": "Evaluate a proposal",
-    "senior-vs-staff": "Senior vs staff",
-    "design-warmup": "Design warm-up",
-}
-
-
-def kind_label(kind: str) -> str:
-    return KIND_LABELS.get(kind, kind.replace("-", " ").capitalize())
 
 
 def drill_text(card: cards.DrillCard) -> str:
     drill = card.drill
-    closes = card.closes_at.astimezone(ZoneInfo(card.timezone)).strftime("%a %d %b %H:%M")
-    header = f"{kind_label(drill.kind)} · difficulty {drill.difficulty}/3 · {', '.join(drill.tags)}"
     who = f" (for {defang_mentions(card.requested_by)})" if card.requested_by else ""
-    if card.mode == "daily":
-        how = f"Answer in this thread before {closes} ({card.timezone}), then vote for the answers you would hire."
-    else:
-        how = f"Answer here before {closes} ({card.timezone}); what strong answers cover is shown once you answer."
     # Custom drills are written by members, so their text is defanged like any member text.
-    title, prompt = defang_mentions(drill.title), defang_mentions(drill.prompt)
-    return f"**{title}**{who}\n{header}\n\n{prompt}\n\n{how}"
-
-
-def results_text(card: cards.ResultsCard) -> str:
-    if card.practice:
-        lines = [f"**Thanks for practising: {card.drill.title}**", ""]
-    else:
-        lines = [f"**Results: {card.drill.title}**", _turnout(card), ""]
-    if card.top:
-        lines.append("Top answers:")
-        for place, tally in enumerate(card.top, start=1):
-            preview = clip(one_line(defang_mentions(tally.text)), ANSWER_PREVIEW_CHARS)
-            lines.append(
-                f"{place}. {defang_mentions(tally.display_name)} ({_votes(tally.votes)}): {preview}"
-            )
-        lines.append("")
-    lines.append("A strong answer covers:")
-    lines.extend(f"- {point}" for point in card.drill.rubric)
-    lines.append("")
-    lines.append("Follow-up questions:")
-    lines.extend(f"- {question}" for question in card.drill.follow_ups)
+    lines = [f"**{defang_mentions(drill.title)}**{who}", wording.drill_meta(drill), ""]
+    lines += [defang_mentions(drill.prompt), ""]
+    notes = wording.drill_notes(drill)
+    lines += [*notes, ""] if notes else []
+    lines.append(wording.how_to_answer(card.mode, wording.closing_time(card)))
     return "\n".join(lines)
 
 
-def _turnout(card: cards.ResultsCard) -> str:
-    if not card.answers:
-        return "No answers this time; the rubric is below for practice."
-    return f"{plural(card.answers, 'answer')}, {plural(card.voters, 'voter')}."
+def results_text(card: cards.ResultsCard) -> str:
+    title = wording.results_title(defang_mentions(card.drill.title), card.on_demand)
+    lines = [f"**{title}**"]
+    lines += [""] if card.on_demand else [wording.turnout(card.answers, card.voters), ""]
+    if card.top:
+        lines.append(f"{wording.TOP_ANSWERS}:")
+        lines += [_top_line(place, tally) for place, tally in enumerate(card.top, start=1)]
+        named = [replace(t, display_name=defang_mentions(t.display_name)) for t in card.others]
+        others = wording.others_line(named)
+        lines += [others] if others else []
+        lines.append("")
+    for section in wording.reveal_sections(card.drill):
+        lines += [f"{section.heading}:", *_items(section), ""]
+    return "\n".join(lines).rstrip()
 
 
-def plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+def _top_line(place: int, tally: AnswerTally) -> str:
+    preview = clip(one_line(defang_mentions(tally.text)), ANSWER_PREVIEW_CHARS)
+    return f"{place}. {wording.answer_name(tally, defang_mentions(tally.display_name))}: {preview}"
 
 
-def _votes(count: int) -> str:
-    return plural(count, "vote")
+def _items(section: wording.Section) -> list[str]:
+    items = [defang_mentions(item) for item in section.items]
+    return [f"- {item}" for item in items] if section.bulleted else items
 
 
 def leaderboard_text(card: cards.LeaderboardCard) -> str:
     lines = [f"**{card.title}**"]
     if not card.standings:
-        lines.append("No points yet. Answer today's drill to get on the board.")
+        lines.append(wording.EMPTY_LEADERBOARD)
     for place, s in enumerate(card.standings, start=1):
-        lines.append(
-            f"{place}. {defang_mentions(s.display_name)}: {plural(s.points, 'point')} · "
-            f"{plural(s.answers, 'answer')} · {_votes(s.votes)} · streak {s.streak}"
-        )
+        lines.append(f"{place}. {defang_mentions(s.display_name)}: {wording.standing_stats(s)}")
     return "\n".join(lines)
 
 
 def streak_text(card: cards.StreakCard) -> str:
     return (
-        f"{defang_mentions(card.display_name)}: streak {plural(card.current, 'day')} "
-        f"(longest {card.longest}), {plural(card.freezes, 'freeze')} held, "
-        f"{plural(card.points_this_week, 'point')} this week."
+        f"{defang_mentions(card.display_name)}: streak {wording.plural(card.current, 'day')} "
+        f"(longest {card.longest}), {wording.plural(card.freezes, 'freeze')} held, "
+        f"{wording.plural(card.points_this_week, 'point')} this week."
     )
 
 
@@ -105,8 +80,13 @@ def settings_text(card: cards.SettingsCard) -> str:
         f"Kinds: {', '.join(s.kinds) if s.kinds else 'all'} ({card.drills_in_rotation} drills)",
         f"Answer window: {_duration(s)}",
         f"Weekly leaderboard: {WEEKDAYS[s.weekly_day]} {s.weekly_time:%H:%M}",
+        f"Minimum answer: {s.min_answer_chars} characters (shorter ones earn nothing)",
         f"Paused: {'yes' if s.paused else 'no'}",
     ]
+    if card.holidays:
+        shown = ", ".join(f"{day:%a %d %b}" for day in card.holidays[:12])
+        more = f" and {len(card.holidays) - 12} more" if len(card.holidays) > 12 else ""
+        lines.append(f"Holidays: {shown}{more}")
     if card.next_post_at and not s.paused:
         lines.append(f"Next drill: {card.next_post_at.astimezone(zone):%a %d %b %H:%M}")
     return "\n".join(lines)
@@ -124,16 +104,19 @@ def _duration(settings: ChannelSettings) -> str:
     return f"{hours}h{rest:02d}m" if rest else f"{hours}h"
 
 
-RENDERERS: dict[type[Any], Callable[[Any], str]] = {
-    cards.DrillCard: drill_text,
-    cards.ResultsCard: results_text,
-    cards.LeaderboardCard: leaderboard_text,
-    cards.StreakCard: streak_text,
-    cards.SettingsCard: settings_text,
-    cards.Notice: lambda card: card.text,
-    cards.VoteReceipt: lambda card: card.text,
-}
-
-
 def render_text(card: cards.Card) -> str:
-    return RENDERERS[type(card)](card)
+    match card:
+        case cards.DrillCard():
+            return drill_text(card)
+        case cards.ResultsCard():
+            return results_text(card)
+        case cards.LeaderboardCard():
+            return leaderboard_text(card)
+        case cards.StreakCard():
+            return streak_text(card)
+        case cards.SettingsCard():
+            return settings_text(card)
+        case cards.Notice() | cards.VoteReceipt():
+            return card.text
+        case _:
+            assert_never(card)

@@ -10,8 +10,11 @@ from hypothesis import strategies as st
 
 from bot.core import cards
 from bot.core.model import AnswerTally, ChannelSettings, Standing
-from bot.core.render import days_text, kind_label, plural, render_text
-from drills import Drill
+from bot.core.render import days_text, render_text
+from bot.core.text import defang_mentions
+from bot.core.wording import plural
+from drills import Drill, kind_label
+from tests.support.drills import longest_drill, v2_drill
 
 RAW_MENTION = re.compile(r"@(everyone|here|channel)", re.IGNORECASE)
 SLACK_BROADCAST = re.compile(r"<!(everyone|here|channel)", re.IGNORECASE)
@@ -63,8 +66,10 @@ def test_daily_drill_card() -> None:
     assert "before Wed 11 Mar 09:00 (Europe/Berlin)" in text
     assert "vote" in text
     assert "(for " not in text
+    assert "\nTime box: 20 minutes · Walk through: size the impact → ask what changed → " in text
+    assert "Ask the interviewer" not in text  # this drill has no facts
     for point in DRILL.rubric:
-        assert point not in text  # the rubric is only revealed with the results
+        assert point.point not in text  # the rubric is only revealed with the results
 
 
 def test_on_demand_drill_card_names_the_member() -> None:
@@ -100,16 +105,16 @@ def test_results_card() -> None:
     assert "1. Ana (3 votes): Check the consumers first. Then the DB." in lines
     assert "2. Bo (1 vote): Scale out." in lines
     for point in DRILL.rubric:
-        assert f"- {point}" in lines
+        assert f"- {point.point}" in lines
     for question in DRILL.follow_ups:
-        assert f"- {question}" in lines
+        assert f"- {question.ask}" in lines
 
 
 def test_results_card_without_answers() -> None:
     text = render_text(cards.ResultsCard(round_id=3, drill=DRILL, top=(), answers=0, voters=0))
     assert "No answers this time" in text
     assert "Top answers" not in text
-    assert f"- {DRILL.rubric[0]}" in text
+    assert f"- {DRILL.rubric[0].point}" in text
 
 
 def test_results_preview_is_clipped() -> None:
@@ -122,6 +127,71 @@ def test_results_preview_is_clipped() -> None:
     assert len(preview) == 280
     assert preview.endswith("…")
     assert preview[:-1] == ("word " * 56)[:279]
+
+
+# --- drill bank v2 -------------------------------------------------------------------------------
+
+V2 = v2_drill()
+
+
+def test_a_v2_drill_post_offers_facts_on_request_and_reveals_nothing() -> None:
+    text = render_text(cards.DrillCard(1, "daily", V2, T0, "UTC"))
+    lines = text.splitlines()
+    assert lines[lines.index(V2.prompt) + 2].startswith("Time box: 20 minutes · Walk through: ")
+    assert (
+        "Ask the interviewer: `ask` lists the questions, `ask N` answers one, privately." in lines
+    )
+    hidden = [*(f.ask for f in V2.facts), *(f.answer for f in V2.facts), *V2.red_flags]
+    hidden += [p.point for p in V2.rubric] + [q.ask for q in V2.follow_ups]
+    assert V2.strong_answer is not None and V2.strong_answer not in text
+    assert not [item for item in hidden if item in text]
+
+
+def test_a_custom_kind_has_no_time_box() -> None:
+    text = render_text(cards.DrillCard(1, "daily", v2_drill(kind="chaos-day"), T0, "UTC"))
+    assert "Chaos day · difficulty 2/3" in text and "Time box" not in text
+
+
+def test_v2_results_group_the_rubric_by_level_then_flags_sketch_and_probes() -> None:
+    lines = render_text(cards.ResultsCard(3, V2, (), 2, 1)).splitlines()
+    headings = [line for line in lines if line.endswith(":") and not line.startswith("- ")]
+    assert headings == [
+        "Senior bar:",
+        "Staff bar:",
+        "Red flags:",
+        "A strong answer sketch:",
+        "Follow-up questions:",
+    ]
+    senior, staff = lines.index("Senior bar:"), lines.index("Staff bar:")
+    assert lines[senior + 1 : staff - 1] == [
+        "- Checks consumer throughput before producers (x2)",
+        "- Separates mitigation from the root-cause fix",
+    ]
+    assert lines[staff + 1] == "- Sets an alert on queue age for every queue"
+    assert "- Scales producers down without looking at the consumers" in lines
+    assert lines[lines.index("A strong answer sketch:") + 1] == V2.strong_answer
+    assert "- 300 invoices went out twice. What now? [failure mode]" in lines
+    assert "- What alert would have caught this earlier? [measurement]" in lines
+
+
+def test_v1_results_keep_one_rubric_heading_and_no_empty_ones() -> None:
+    text = render_text(cards.ResultsCard(3, DRILL, (), 0, 0, on_demand=True))
+    assert text.startswith("**Thanks for practising: The invoice queue that will not drain**\n\n")
+    assert "A strong answer covers:\n- Checks consumer throughput before producers\n" in text
+    for absent in ("Senior bar", "Staff bar", "Red flags", "sketch", "[", "(x"):
+        assert absent not in text
+    assert text.endswith("- 300 invoices went out twice?")
+
+
+def test_the_longest_drill_renders_whole_in_plain_text() -> None:
+    drill = longest_drill()
+    post = render_text(cards.DrillCard(1, "daily", drill, T0, "UTC"))
+    results = render_text(cards.ResultsCard(1, drill, (), 0, 0))
+    assert "Ask the interviewer" in post and "Time box" in post
+    assert defang_mentions(drill.facts[0].answer) not in post
+    assert results.count(" (x3)") == 6 and results.count("[failure mode]") == 3
+    assert defang_mentions(drill.strong_answer or "") in results
+    assert_no_mass_mention(post + results)
 
 
 def test_leaderboard_card() -> None:
@@ -227,12 +297,24 @@ def assert_no_mass_mention(text: str) -> None:
     assert SLACK_BROADCAST.search(text) is None, text
 
 
+HOSTILE_V2 = v2_drill(
+    title="@everyone drill",
+    prompt="A prompt that pings @here and <!channel> if it can, twice @everyone.",
+    rubric=[{"point": "Checks <!here> first", "level": "staff"}] * 3,
+    red_flags=["Pings @everyone in the incident channel"],
+    strong_answer=" ".join(["Never page @channel for this."] * 12),
+    follow_ups=[{"ask": "Who pings @here next?", "probe": "people"}] * 2,
+)
+
+
 def member_cards(name: str, body: str) -> list[cards.Card]:
     return [
         cards.DrillCard(1, "on_demand", DRILL, T0, "UTC", requested_by=name),
         cards.ResultsCard(3, DRILL, (tally(1, name, body, 2), tally(2, body, name, 1)), 2, 2),
         cards.LeaderboardCard("Week", (Standing(1, name, 3, 1, 1), Standing(2, body, 1, 1, 0))),
         cards.StreakCard(name, 3, 4, 1, 9),
+        cards.DrillCard(1, "daily", HOSTILE_V2, T0, "UTC"),
+        cards.ResultsCard(3, HOSTILE_V2, (), 0, 0),
     ]
 
 

@@ -79,6 +79,7 @@ def test_missing_field(tmp_path: Path) -> None:
         (
             "rubric",
             '["Checks consumer throughput first", "too short", "Separates mitigation from fix"]',
+            # v1 strings load as {point = ...}, so the path names the point inside the item.
             "field 'rubric.1.point': String should have at least 10 characters",
         ),
         ("tags", '["Not A Slug"]', "field 'tags.0': String should match pattern"),

@@ -5,7 +5,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import func, insert, select
 
 from bot.storage.engine import open_database
-
 from bot.storage.migrate import alembic_config, current_revision, head_revision, upgrade
 from bot.storage.tables import metadata
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 
 from bot.core import values
 from bot.core.cards import Reply, SettingsCard, refuse, tell
@@ -48,7 +48,7 @@ async def register_channel(core: Core, place: Place, now: datetime) -> Reply:
     core.signals.schedule_changed(channel)
     verb = "is already" if existed else "is now"
     return tell(
-        f"This channel {verb} a drill channel.\n" + await _settings_text(core, channel),
+        f"This channel {verb} a drill channel.\n" + await _settings_text(core, channel, now),
         private=False,
     )
 
@@ -68,7 +68,7 @@ async def change_setting(
         return None
 
     refusal = await core.db.run(work)
-    return refusal or await _changed(core, channel, f"Updated {name}.")
+    return refusal or await _changed(core, channel, f"Updated {name}.", now)
 
 
 async def set_paused(core: Core, channel: Channel, paused: bool, now: datetime) -> Reply:
@@ -77,30 +77,37 @@ async def set_paused(core: Core, channel: Channel, paused: bool, now: datetime) 
         uow.commit()
 
     await core.db.run(work)
-    return await _changed(
-        core, channel, "Paused: no drills until resumed." if paused else "Resumed."
-    )
+    headline = "Paused: no drills until resumed." if paused else "Resumed."
+    return await _changed(core, channel, headline, now)
 
 
-async def _changed(core: Core, channel: Channel, headline: str) -> Reply:
+async def _changed(core: Core, channel: Channel, headline: str, now: datetime) -> Reply:
     fresh = await core.db.run(lambda uow: uow.channels.get(channel.id))
     assert fresh is not None
     core.signals.schedule_changed(fresh)
-    return tell(f"{headline}\n" + await _settings_text(core, fresh), private=False)
+    return tell(f"{headline}\n" + await _settings_text(core, fresh, now), private=False)
 
 
-async def settings_card(core: Core, channel: Channel) -> SettingsCard:
-    catalogue = await core.db.run(lambda uow: catalogue_for(uow, core, channel.id))
+async def settings_card(core: Core, channel: Channel, now: datetime) -> SettingsCard:
+    today = local_date(now, channel.settings.zone)
+
+    def work(uow: UnitOfWork) -> tuple[Catalogue, tuple[date, ...]]:
+        holidays = tuple(sorted(uow.channels.holidays(channel.id, today)))
+        return catalogue_for(uow, core, channel.id), holidays
+
+    catalogue, holidays = await core.db.run(work)
     in_rotation = sum(len(ids) for ids in kinds_in_rotation(catalogue, channel.settings).values())
-    return SettingsCard(channel.settings, channel.next_post_at, channel.next_weekly_at, in_rotation)
+    return SettingsCard(
+        channel.settings, channel.next_post_at, channel.next_weekly_at, in_rotation, holidays
+    )
 
 
-async def _settings_text(core: Core, channel: Channel) -> str:
-    return settings_text(await settings_card(core, channel))
+async def _settings_text(core: Core, channel: Channel, now: datetime) -> str:
+    return settings_text(await settings_card(core, channel, now))
 
 
-async def show(core: Core, channel: Channel) -> Reply:
-    return Reply(await settings_card(core, channel))
+async def show(core: Core, channel: Channel, now: datetime) -> Reply:
+    return Reply(await settings_card(core, channel, now))
 
 
 async def skip(core: Core, channel: Channel, now: datetime) -> Reply:
@@ -116,7 +123,7 @@ async def unskip(core: Core, channel: Channel, now: datetime) -> Reply:
     day = await rounds.unskip(core, channel, now)
     if day is None:
         return refuse("No skipped drill ahead to restore.")
-    return await _changed(core, channel, f"The drill for {day:%a %d %b} is back on.")
+    return await _changed(core, channel, f"The drill for {day:%a %d %b} is back on.", now)
 
 
 async def set_holidays(core: Core, channel: Channel, text: str, now: datetime) -> Reply:
@@ -139,9 +146,8 @@ async def set_holidays(core: Core, channel: Channel, text: str, now: datetime) -
 
     await core.db.run(work)
     span = f"{days[0]:%a %d %b}" + (f"–{days[-1]:%a %d %b}" if len(days) > 1 else "")
-    return await _changed(
-        core, channel, f"{'No longer holidays' if clear else 'Holidays'}: {span}."
-    )
+    headline = f"{'No longer holidays' if clear else 'Holidays'}: {span}."
+    return await _changed(core, channel, headline, now)
 
 
 async def post_now(core: Core, channel: Channel, now: datetime) -> Reply:

@@ -107,7 +107,7 @@ def _credit(
 
 def _reveal(uow: UnitOfWork, core: Core, round_: Round) -> ResultsCard | None:
     drill = catalogue_for(uow, core, round_.channel_id).get(round_.drill_id)
-    return ResultsCard(round_.id, drill, (), 1, 0, practice=True) if drill else None
+    return ResultsCard(round_.id, drill, (), 1, 0, on_demand=True) if drill else None
 
 
 class Edit(StrEnum):

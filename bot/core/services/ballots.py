@@ -17,11 +17,13 @@ from bot.storage.uow import UnitOfWork
 
 @dataclass(frozen=True)
 class Ballot:
-    """An answer open to votes: its number (what ``vote N`` takes), author and round thread."""
+    """An answer open to votes: its id (the button's value), author, round thread and its number
+    in the round (what ``vote N`` takes and what members see)."""
 
     answer_id: int
     author_name: str
     thread_ref: str
+    number: int = 0
 
 
 async def ballot_for(core: Core, receipt: AnswerReceipt, now: datetime) -> Ballot | None:
@@ -39,4 +41,5 @@ def _ballot(uow: UnitOfWork, receipt: AnswerReceipt, now: datetime) -> Ballot | 
     open_to_votes = target.status is RoundStatus.OPEN and now < target.closes_at
     if target.mode is not RoundMode.DAILY or target.late or target.withdrawn or not open_to_votes:
         return None
-    return Ballot(target.answer_id, target.author_name, round_.thread_ref)
+    number = uow.answers.number_in_round(round_.id, target.answer_id)
+    return Ballot(target.answer_id, target.author_name, round_.thread_ref, number)

@@ -119,7 +119,7 @@ async def _register(call: Invocation) -> Reply:
 
 
 async def _show(call: Invocation) -> Reply:
-    return await admin.show(call.core, call.channel)
+    return await admin.show(call.core, call.channel, call.now)
 
 
 async def _pause(call: Invocation) -> Reply:

@@ -111,7 +111,10 @@ async def _channel_for(core: Core, actor: Actor, place: Place, command: Command)
 
 
 async def _with_news(core: Core, actor: Actor, channel: Channel, reply: Reply) -> Reply:
-    """What changed for the member since they were last told (a freeze spent, points earned)."""
+    """What changed for the member since they were last told (a freeze spent, points earned);
+    only with a private reply, so news never lands in the channel."""
+    if not reply.private:
+        return reply
 
     def work(uow: UnitOfWork) -> list[str]:
         member_id = uow.members.find(actor.platform, actor.space_ref, actor.user_ref)

@@ -10,6 +10,7 @@ from bot.core.model import Actor, Place, Round
 from bot.core.services.context import Core
 from bot.core.text import defang_mentions
 from bot.core.vocab import RoundMode, RoundStatus
+from bot.core.wording import vote_receipt
 from bot.storage.uow import UnitOfWork
 
 
@@ -95,6 +96,5 @@ def _toggle(
         voted = uow.answers.has_vote(answer_id, voter_id)
     count = uow.answers.vote_count(answer_id)
     uow.commit()
-    verb = "Vote recorded for" if voted else "Vote withdrawn from"
-    text = f"{verb} {defang_mentions(target.author_name)}'s answer (now {count})."
+    text = vote_receipt(defang_mentions(target.author_name), count, voted)
     return Reply(VoteReceipt(text, answer_id, count, voted))

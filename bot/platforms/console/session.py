@@ -31,6 +31,7 @@ from bot.core.services import answers, commands, ondemand
 from bot.core.services.context import Core
 from bot.core.services.sweep import next_wakeup, run_due_work
 from bot.core.text import clip
+from bot.core.wording import answer_receipt
 from bot.platforms.console.platform import BOT_NAME, CHANNEL, PLATFORM, SPACE, ConsolePlatform
 
 _STEP = re.compile(r"^\+(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?$")
@@ -158,6 +159,8 @@ class ConsoleSession:
             return
         where = f"(to {actor.user_ref})" if reply.private else f"#{CHANNEL}"
         self.platform.say(f"{where} {BOT_NAME}", render_text(card))
+        for note in reply.notes:
+            self.platform.say(f"(to {actor.user_ref}) {BOT_NAME}", note)
 
     async def _post(
         self, actor: Actor, thread: str | None, text: str, event_id: str | None
@@ -172,14 +175,9 @@ class ConsoleSession:
             self._acknowledge(actor, receipt)
 
     def _acknowledge(self, actor: Actor, receipt: AnswerReceipt) -> None:
-        state = "late answer" if receipt.late else "answer"
-        verb = "recorded as" if receipt.created else "added to"
-        note = f"{verb} {state} #{receipt.answer_id} by {actor.user_ref}"
-        if receipt.truncated:
-            note += " (stored up to 16,000 characters)"
-        self._note(note)
-        if receipt.reveal is not None:
-            self.platform.say(f"(to {actor.user_ref}) {BOT_NAME}", render_text(receipt.reveal))
+        """Tell the member what Discord and Slack tell them: the reveal, or the receipt."""
+        shown = render_text(receipt.reveal) if receipt.reveal else answer_receipt(receipt)
+        self.platform.say(f"(to {actor.user_ref}) {BOT_NAME}", shown)
 
     async def _edit_or_delete(self, actor: Actor, body: str) -> None:
         verb, _, rest = body[1:].partition(" ")

@@ -1,20 +1,20 @@
-"""Core cards into Discord messages: one translation table, card type -> message parts.
+"""Core cards into Discord messages: one ``match`` over the card types, card -> message parts.
 
-Text pieces come from ``bot.core.render`` (member text defanged there); names are also escaped
-for markdown here, and every message is sent with ``AllowedMentions.none()``.
+Sentences come from ``bot.core.wording`` and plain text from ``bot.core.render``; member text is
+defanged, names are also escaped for markdown here, and every message is sent with
+``AllowedMentions.none()``.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import Any, assert_never
 
 import discord
 from discord.utils import escape_markdown, format_dt
 
-from bot.core import render
+from bot.core import render, wording
 from bot.core.cards import (
     Card,
     DrillCard,
@@ -33,10 +33,8 @@ from bot.platforms.discord_app.refs import jump_url
 
 COLOUR = discord.Colour(0x3B82F6)
 CONTENT_CHARS, TITLE_CHARS, DESCRIPTION_CHARS, FIELD_CHARS = 2000, 256, 4096, 1024
-IN_THREAD = "Answer in this thread (or with the Answer button) before it closes, then vote for the answers you would hire."
-BY_BUTTON = "Answer with the Answer button below before it closes, then vote for the answers you would hire in the thread."
+MAX_FIELDS, EMBED_TOTAL_CHARS = 25, 6000
 _LIST_LINE = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s")
-ON_DEMAND = "Answer with the button below; what strong answers cover is shown once you answer."
 
 
 @dataclass(frozen=True)
@@ -65,15 +63,18 @@ class Outgoing:
             parts["view"] = self.view
         return parts
 
+    def with_notes(self, notes: tuple[str, ...]) -> Outgoing:
+        """The member's news (a freeze spent, points earned) above the reply itself."""
+        if not notes:
+            return self
+        lines = [*notes, self.content] if self.content else list(notes)
+        return replace(self, content=clip("\n".join(lines), CONTENT_CHARS))
+
     def sent(self) -> None:
         """Release the view once sent: its buttons are dynamic items, dispatched by custom_id, so
         the object is not needed (discord.py would keep an ephemeral one for 15 minutes)."""
         if self.view is not None:
             self.view.stop()
-
-
-def outgoing(card: Card, where: Where) -> Outgoing:
-    return TABLE[type(card)](card, where)
 
 
 def reflow(text: str) -> str:
@@ -100,63 +101,83 @@ def text_only(text: str) -> Outgoing:
 
 def drill_message(card: DrillCard, where: Where) -> Outgoing:
     drill = card.drill
-    how = ON_DEMAND if card.mode != "daily" else IN_THREAD if where.answers_in_thread else BY_BUTTON
+    closes = f"{format_dt(card.closes_at, 'f')} ({format_dt(card.closes_at, 'R')})"
+    how = wording.how_to_answer(card.mode, closes, _way_in(card, where))
+    parts = [reflow(defang_mentions(drill.prompt)), "\n".join(wording.drill_notes(drill)), how]
     embed = discord.Embed(
         title=clip(defang_mentions(drill.title), TITLE_CHARS),
-        description=clip(f"{reflow(defang_mentions(drill.prompt))}\n\n{how}", DESCRIPTION_CHARS),
+        description=clip("\n\n".join(part for part in parts if part), DESCRIPTION_CHARS),
         colour=COLOUR,
     )
-    closes = f"{format_dt(card.closes_at, 'f')} ({format_dt(card.closes_at, 'R')})"
-    embed.add_field(name="Answers close", value=closes, inline=False)
-    tags = ", ".join(drill.tags)
-    embed.set_footer(
-        text=f"{render.kind_label(drill.kind)} · difficulty {drill.difficulty}/3 · {tags}"
-    )
+    embed.set_footer(text=wording.drill_meta(drill))
     if card.requested_by:
         embed.set_author(name=clip(f"For {defang_mentions(card.requested_by)}", TITLE_CHARS))
     return Outgoing(embed=embed, view=buttons(AnswerButton(card.round_id)))
 
 
+def _way_in(card: DrillCard, where: Where) -> str:
+    if card.mode != "daily" or not where.answers_in_thread:
+        return wording.BY_BUTTON
+    return wording.IN_THREAD_OR_BUTTON
+
+
 def results_message(card: ResultsCard, where: Where) -> Outgoing:
-    heading = "Thanks for practising" if card.practice else "Results"
-    lines = [] if card.practice else [_turnout(card)]
+    title = wording.results_title(defang_mentions(card.drill.title), card.on_demand)
+    lines = [] if card.on_demand else [wording.turnout(card.answers, card.voters)]
     if card.top:
-        lines += ["", "**Top answers**"]
+        lines += ["", f"**{wording.TOP_ANSWERS}**"]
         lines += [_top_line(n, tally, where) for n, tally in enumerate(card.top, start=1)]
+        named = [replace(t, display_name=name(t.display_name)) for t in card.others]
+        others = wording.others_line(named)
+        lines += [others] if others else []
     embed = discord.Embed(
-        title=clip(f"{heading}: {defang_mentions(card.drill.title)}", TITLE_CHARS),
+        title=clip(title, TITLE_CHARS),
         description=clip("\n".join(lines).strip(), DESCRIPTION_CHARS) or None,
         colour=COLOUR,
     )
-    embed.add_field(
-        name="A strong answer covers",
-        value=_bullets(str(point) for point in card.drill.rubric),
-        inline=False,
-    )
-    embed.add_field(
-        name="Follow-up questions",
-        value=_bullets(str(ask) for ask in card.drill.follow_ups),
-        inline=False,
-    )
-    return Outgoing(embed=embed)
-
-
-def _turnout(card: ResultsCard) -> str:
-    if not card.answers:
-        return "No answers this time; the rubric is below for practice."
-    return f"{render.plural(card.answers, 'answer')}, {render.plural(card.voters, 'voter')}."
+    for heading, value in _reveal_fields(card)[:MAX_FIELDS]:
+        embed.add_field(name=heading, value=value, inline=False)
+    return Outgoing(embed=_within_total(embed))
 
 
 def _top_line(place: int, tally: AnswerTally, where: Where) -> str:
     preview = clip(one_line(defang_mentions(tally.text)), render.ANSWER_PREVIEW_CHARS)
-    votes = render.plural(tally.votes, "vote")
-    line = f"{place}. **{name(tally.display_name)}** ({votes}): {preview}"
+    line = f"{place}. {wording.answer_name(tally, f'**{name(tally.display_name)}**')}: {preview}"
     url = jump_url(where.guild_id, where.thread_id, tally.message_ref) if where.thread_id else None
     return f"{line} [jump to answer]({url})" if url else line
 
 
-def _bullets(points: Iterable[str]) -> str:
-    return clip("\n".join(f"- {defang_mentions(point)}" for point in points), FIELD_CHARS)
+def _reveal_fields(card: ResultsCard) -> list[tuple[str, str]]:
+    """One field per section; a section longer than a field continues in the next one."""
+    fields: list[tuple[str, str]] = []
+    for section in wording.reveal_sections(card.drill):
+        items = [defang_mentions(item) for item in section.items]
+        text = "\n".join(f"- {item}" for item in items) if section.bulleted else reflow(items[0])
+        chunks = split_text(text, FIELD_CHARS)
+        fields += [(section.heading, chunks[0])]
+        fields += [(f"{section.heading} (continued)", chunk) for chunk in chunks[1:]]
+    return fields
+
+
+def split_text(text: str, limit: int) -> list[str]:
+    """``text`` in pieces of at most ``limit`` characters, cut at line breaks, else at spaces."""
+    pieces: list[str] = []
+    while len(text) > limit:
+        cut = text.rfind("\n", 0, limit + 1)
+        cut = cut if cut > 0 else text.rfind(" ", 0, limit + 1)
+        cut = cut if cut > 0 else limit  # one unbroken word longer than a field
+        pieces.append(text[:cut].rstrip())
+        text = text[cut:].lstrip()
+    return [*pieces, text] if text else pieces or [""]
+
+
+def _within_total(embed: discord.Embed) -> discord.Embed:
+    """Discord refuses an embed over 6,000 characters in all; the top answers give way first,
+    since each links to the full answer."""
+    excess = len(embed) - EMBED_TOTAL_CHARS
+    if excess > 0 and embed.description:
+        embed.description = clip(embed.description, len(embed.description) - excess)
+    return embed
 
 
 def leaderboard_message(card: LeaderboardCard, where: Where) -> Outgoing:
@@ -180,18 +201,25 @@ def settings_message(card: SettingsCard, where: Where) -> Outgoing:
 
 
 def ballot_message(ballot: Ballot) -> Outgoing:
-    content = f"Answer #{ballot.answer_id} by {name(ballot.author_name)}"
+    content = wording.ballot(ballot.number or ballot.answer_id, name(ballot.author_name))
     return Outgoing(
         content=clip(content, CONTENT_CHARS), view=buttons(VoteButton(ballot.answer_id))
     )
 
 
-TABLE: dict[type[Any], Callable[[Any, Where], Outgoing]] = {
-    DrillCard: drill_message,
-    ResultsCard: results_message,
-    LeaderboardCard: leaderboard_message,
-    SettingsCard: settings_message,
-    StreakCard: lambda card, _: text_only(render.streak_text(card)),
-    Notice: lambda card, _: text_only(card.text),
-    VoteReceipt: lambda card, _: text_only(card.text),
-}
+def outgoing(card: Card, where: Where) -> Outgoing:
+    match card:
+        case DrillCard():
+            return drill_message(card, where)
+        case ResultsCard():
+            return results_message(card, where)
+        case LeaderboardCard():
+            return leaderboard_message(card, where)
+        case SettingsCard():
+            return settings_message(card, where)
+        case StreakCard():
+            return text_only(render.streak_text(card))
+        case Notice() | VoteReceipt():
+            return text_only(card.text)
+        case _:
+            assert_never(card)

@@ -13,6 +13,7 @@ from collections.abc import Awaitable
 
 import discord
 
+from bot.core import wording
 from bot.core.cards import AnswerReceipt, Reply, refuse, tell
 from bot.platforms.discord_app.failures import TRANSPORT_ERRORS
 from bot.platforms.discord_app.outbound import Where, outgoing
@@ -53,7 +54,7 @@ async def _within_deadline(
 
 
 async def show(interaction: discord.Interaction, reply: Reply, where: Where) -> None:
-    message = outgoing(reply.card, where)
+    message = outgoing(reply.card, where).with_notes(reply.notes)
     try:
         if interaction.response.is_done():
             await interaction.followup.send(**message.kwargs(), ephemeral=reply.private)
@@ -70,19 +71,9 @@ async def dm_only(interaction: discord.Interaction) -> None:
 
 
 def receipt_reply(receipt: AnswerReceipt | None) -> Reply:
-    """What a member sees after answering in the modal."""
+    """What a member sees after answering in the modal: the reveal, or the receipt."""
     if receipt is None:
-        return refuse(
-            "Nothing was recorded: that drill is not open to you, or the answer was empty."
-        )
+        return refuse(wording.NOT_RECORDED)
     if receipt.reveal is not None:
         return Reply(receipt.reveal)
-    if not receipt.created:
-        text = f"Added to your answer #{receipt.answer_id}."
-    elif receipt.late:
-        text = f"Recorded as late answer #{receipt.answer_id}: the window had closed, so it earns no points."
-    else:
-        text = f"Recorded as answer #{receipt.answer_id}; members can vote for it in the drill's thread."
-    if receipt.truncated:
-        text += " It was stored up to 16,000 characters."
-    return tell(text)
+    return tell(wording.answer_receipt(receipt))

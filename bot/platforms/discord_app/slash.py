@@ -16,9 +16,9 @@ from zoneinfo import available_timezones
 import discord
 from discord import app_commands
 
-from bot.core import render
 from bot.core.model import WEEKDAYS
 from bot.core.services.command_table import Command, admin_commands, member_commands
+from drills import kind_label
 
 Run = Callable[[discord.Interaction, str], Awaitable[None]]
 Callback = Callable[..., Coroutine[Any, Any, None]]
@@ -97,7 +97,7 @@ def _named(callback: Callback, name: str, hint: str) -> Callback:
 
 
 def _member_extras(kinds: Sequence[str]) -> dict[str, Extra]:
-    kind_choices = [app_commands.Choice(name=render.kind_label(k), value=k) for k in kinds]
+    kind_choices = [app_commands.Choice(name=kind_label(k), value=k) for k in kinds]
     periods = [
         app_commands.Choice(name="This week", value="week"),
         app_commands.Choice(name="All time", value="all-time"),

@@ -1,4 +1,5 @@
-"""Outbound translation: each core card becomes Block Kit blocks plus a plain ``text`` fallback.
+"""Outbound translation: each core card becomes Block Kit blocks plus a plain ``text`` fallback,
+with one ``match`` over the card types; the sentences come from ``bot.core.wording``.
 
 Everything placed in ``mrkdwn`` or ``text`` is escaped for Slack (``&``, ``<``, ``>``) after the
 core has defanged mass mentions, so member text can never become ``<!channel>`` or a link.
@@ -7,14 +8,12 @@ core has defanged mass mentions, so member text can never become ``<!channel>`` 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from typing import Any
-from zoneinfo import ZoneInfo
+from dataclasses import dataclass, replace
+from typing import Any, assert_never
 
-from bot.core import cards
+from bot.core import cards, wording
 from bot.core.model import AnswerTally
-from bot.core.render import ANSWER_PREVIEW_CHARS, kind_label, plural, render_text
+from bot.core.render import ANSWER_PREVIEW_CHARS, render_text
 from bot.core.text import clip, defang_mentions, one_line
 
 Block = dict[str, Any]
@@ -81,73 +80,51 @@ def fallback(card: cards.Card) -> str:
 
 def drill_blocks(card: cards.DrillCard) -> list[Block]:
     drill = card.drill
-    facts = [kind_label(drill.kind), f"difficulty {drill.difficulty}/3", ", ".join(drill.tags)]
+    meta = wording.drill_meta(drill)
     if card.requested_by:
-        facts.append(f"for {card.requested_by}")
-    blocks = [
-        header(drill.title),
-        context(escape(" · ".join(facts))),
-        section(escape(drill.prompt)),
-    ]
-    blocks.append(context(escape(_how_to_answer(card))))
+        meta += f" · for {card.requested_by}"
+    blocks = [header(drill.title), context(escape(meta)), section(escape(drill.prompt))]
+    blocks += [context(escape(note)) for note in wording.drill_notes(drill)]
+    way_in = wording.IN_THREAD if card.mode == "daily" else wording.BY_BUTTON
+    closes = wording.closing_time(card)
+    blocks.append(context(escape(wording.how_to_answer(card.mode, closes, way_in))))
     if card.mode != "daily":
         answer = button("Answer", ANSWER_ACTION, str(card.round_id), primary=True)
         blocks.append({"type": "actions", "block_id": "drill", "elements": [answer]})
     return blocks
 
 
-def _how_to_answer(card: cards.DrillCard) -> str:
-    closes = card.closes_at.astimezone(ZoneInfo(card.timezone)).strftime("%a %d %b %H:%M")
-    if card.mode == "daily":
-        return (
-            f"Reply in this thread before {closes} ({card.timezone}); "
-            "vote with the button under each answer."
-        )
-    return f"Answer before {closes} ({card.timezone}); you see what strong answers cover once you answer."
-
-
 def results_blocks(card: cards.ResultsCard) -> list[Block]:
-    title = "Thanks for practising" if card.practice else "Results"
-    blocks = [header(f"{title}: {card.drill.title}")]
-    if not card.practice:
-        blocks.append(section(escape(_turnout(card))))
+    blocks = [header(wording.results_title(card.drill.title, card.on_demand))]
+    if not card.on_demand:
+        blocks.append(section(escape(wording.turnout(card.answers, card.voters))))
     if card.top:
         lines = [_top_line(place, tally) for place, tally in enumerate(card.top, start=1)]
-        blocks.append(section("*Top answers*\n" + "\n".join(lines)))
-    blocks.append(
-        section("*A strong answer covers*\n" + _bullets(str(point) for point in card.drill.rubric))
-    )
-    blocks.append(
-        section("*Follow-up questions*\n" + _bullets(str(ask) for ask in card.drill.follow_ups))
-    )
+        others = wording.others_line([_escaped(t) for t in card.others])
+        lines += [others] if others else []
+        blocks.append(section(f"*{wording.TOP_ANSWERS}*\n" + "\n".join(lines)))
+    for part in wording.reveal_sections(card.drill):
+        items = [escape(item) for item in part.items]
+        body = "\n".join(f"• {item}" for item in items) if part.bulleted else items[0]
+        blocks.append(section(f"*{part.heading}*\n{body}"))
     return blocks
-
-
-def _turnout(card: cards.ResultsCard) -> str:
-    if not card.answers:
-        return "No answers this time; the rubric is below for practice."
-    return f"{plural(card.answers, 'answer')}, {plural(card.voters, 'voter')}."
 
 
 def _top_line(place: int, tally: AnswerTally) -> str:
     preview = clip(one_line(tally.text), ANSWER_PREVIEW_CHARS)
-    votes = plural(tally.votes, "vote")
-    return f"{place}. *{escape(tally.display_name)}* ({votes}): {escape(preview)}"
+    named = wording.answer_name(tally, f"*{escape(tally.display_name)}*")
+    return f"{place}. {named}: {escape(preview)}"
 
 
-def _bullets(items: Iterable[str]) -> str:
-    return "\n".join(f"• {escape(item)}" for item in items)
+def _escaped(tally: AnswerTally) -> AnswerTally:
+    return replace(tally, display_name=escape(tally.display_name))
 
 
 def leaderboard_blocks(card: cards.LeaderboardCard) -> list[Block]:
     if not card.standings:
-        return [
-            header(card.title),
-            section("No points yet. Answer today's drill to get on the board."),
-        ]
+        return [header(card.title), section(wording.EMPTY_LEADERBOARD)]
     lines = [
-        f"{place}. *{escape(s.display_name)}*: {plural(s.points, 'point')} · "
-        f"{plural(s.answers, 'answer')} · {plural(s.votes, 'vote')} · streak {s.streak}"
+        f"{place}. *{escape(s.display_name)}*: {wording.standing_stats(s)}"
         for place, s in enumerate(card.standings, start=1)
     ]
     return [header(card.title), section("\n".join(lines))]
@@ -157,29 +134,40 @@ def text_blocks(card: cards.Card) -> list[Block]:
     return [section(mrkdwn(render_text(card)))]
 
 
-BLOCKS: dict[type[Any], Callable[[Any], list[Block]]] = {
-    cards.DrillCard: drill_blocks,
-    cards.ResultsCard: results_blocks,
-    cards.LeaderboardCard: leaderboard_blocks,
-    cards.StreakCard: text_blocks,
-    cards.SettingsCard: text_blocks,
-    cards.Notice: text_blocks,
-    cards.VoteReceipt: text_blocks,
-}
+def card_blocks(card: cards.Card) -> list[Block]:
+    match card:
+        case cards.DrillCard():
+            return drill_blocks(card)
+        case cards.ResultsCard():
+            return results_blocks(card)
+        case cards.LeaderboardCard():
+            return leaderboard_blocks(card)
+        case cards.StreakCard() | cards.SettingsCard() | cards.Notice() | cards.VoteReceipt():
+            return text_blocks(card)
+        case _:
+            assert_never(card)
 
 
 def render(card: cards.Card) -> SlackMessage:
     """The card as a Slack message: blocks for the eye, ``text`` for notifications."""
-    return SlackMessage(fallback(card), tuple(BLOCKS[type(card)](card)))
+    return SlackMessage(fallback(card), tuple(card_blocks(card)))
+
+
+def with_notes(message: SlackMessage, notes: tuple[str, ...]) -> SlackMessage:
+    """The member's news (a freeze spent, points earned) under the reply, as context lines."""
+    if not notes:
+        return message
+    text = "\n".join([message.text, *notes])
+    return SlackMessage(text, (*message.blocks, *(context(escape(note)) for note in notes)))
 
 
 def notice(text: str) -> SlackMessage:
     return render(cards.Notice(text))
 
 
-def vote_prompt(answer_id: int, author: str) -> SlackMessage:
+def vote_prompt(answer_id: int, author: str, number: int = 0) -> SlackMessage:
     """The small thread message under a new answer; its button votes for (or un-votes) it."""
-    text = f"Answer #{answer_id} by {escape(author)}: vote if you would hire this answer."
+    text = wording.ballot(number or answer_id, escape(author))
     block = section(text)
     block["accessory"] = button("Vote", VOTE_ACTION, str(answer_id))
     return SlackMessage(text, (block,))

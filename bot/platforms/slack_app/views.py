@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from bot.core.cards import DrillCard, ResultsCard
-from bot.core.render import plural
 from bot.core.services.home import HomeSummary, RecentAnswer
 from bot.core.text import clip
+from bot.core.wording import plural
 from bot.platforms.slack_app.blocks import (
     Block,
     button,

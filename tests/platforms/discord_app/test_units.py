@@ -15,11 +15,12 @@ from bot.core.cards import DrillCard, LeaderboardCard, ResultsCard
 from bot.core.model import AnswerTally, Standing
 from bot.platforms.discord_app.failures import send_failed
 from bot.platforms.discord_app.invite import application_id_from_token, invite_url
-from bot.platforms.discord_app.outbound import Where, outgoing, reflow
+from bot.platforms.discord_app.outbound import Where, outgoing, reflow, split_text
 from bot.platforms.discord_app.platform import archive_minutes
 from bot.platforms.discord_app.refs import jump_url, nonce_for
 from drills import Drill
 from tests.fakes.discord import validation
+from tests.support.drills import longest_drill, longest_tallies, v2_drill
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 LONG = "word " * 2000
@@ -86,6 +87,87 @@ def test_the_longest_cards_fit_in_one_embed_and_ping_nobody() -> None:
     text = str(results) + str(drill) + str(board)
     assert "@everyone" not in text and "@here" not in text
     assert "https://discord.com/channels/5/6/1001" in str(results)
+
+
+def embed_limits(body: dict[str, object]) -> None:
+    """Discord's embed limits, spelled out (the fake's validation checks them too)."""
+    embed = body["embeds"][0]  # type: ignore[index]
+    fields = embed.get("fields", [])
+    assert len(embed.get("description", "")) <= 4096 and len(fields) <= 25
+    assert all(len(field["value"]) <= 1024 and len(field["name"]) <= 256 for field in fields)
+    parts = [embed.get("title", ""), embed.get("description", "")]
+    parts += [embed.get("footer", {}).get("text", ""), embed.get("author", {}).get("name", "")]
+    parts += [field["name"] + field["value"] for field in fields]
+    assert sum(len(part) for part in parts) <= 6000
+
+
+def test_the_longest_drill_fits_discord_limits_on_every_card() -> None:
+    drill, tallies = longest_drill(), longest_tallies()
+    shown = [
+        within_limits(DrillCard(1, "daily", drill, T0, "UTC"), Where(answers_in_thread=False)),
+        within_limits(DrillCard(2, "on_demand", drill, T0, "UTC", "@everyone" * 30)),
+        within_limits(ResultsCard(1, drill, tallies, 40, 30), Where(5, 6)),
+        within_limits(ResultsCard(2, drill, (), 1, 0, on_demand=True)),
+    ]
+    for body in shown:
+        embed_limits(body)
+    assert "@everyone" not in str(shown) and "@here" not in str(shown)
+    results = shown[2]["embeds"][0]  # type: ignore[index]
+    assert "https://discord.com/channels/5/6/1003" in results["description"]
+    names = [field["name"] for field in results["fields"]]
+    assert names == [
+        "Senior bar",
+        "Senior bar (continued)",
+        "Staff bar",
+        "Red flags",
+        "A strong answer sketch",
+        "A strong answer sketch (continued)",
+        "Follow-up questions",
+    ]
+
+
+def test_absurdly_long_names_give_way_before_the_reveal() -> None:
+    tallies = tuple(AnswerTally(n, n, "N" * 1500, LONG, 3, T0, str(n)) for n in range(1, 4))
+    body = within_limits(ResultsCard(1, longest_drill(), tallies, 3, 3), Where(5, 6))
+    embed_limits(body)
+    embed = body["embeds"][0]  # type: ignore[index]
+    assert embed["description"].endswith("…") and len(embed["fields"]) == 7
+
+
+def test_a_v2_drill_post_shows_the_approach_and_keeps_the_answers_back() -> None:
+    drill = v2_drill()
+    embed = within_limits(DrillCard(1, "daily", drill, T0, "UTC"))["embeds"][0]  # type: ignore[index]
+    description = embed["description"]
+    assert "\n\nTime box: 20 minutes · Walk through: size the impact → " in description
+    assert "\nAsk the interviewer: `ask` lists the questions, `ask N` answers one, privately." in (
+        description
+    )
+    assert "\n\nAnswer in this thread or with the Answer button before <t:" in description
+    hidden = [drill.facts[0].answer, drill.red_flags[0], drill.rubric[0].point]
+    assert not [text for text in hidden if text in str(embed)]
+    assert embed["footer"]["text"] == "Live debugging · difficulty 2/3 · messaging, observability"
+
+
+def test_v2_results_fields_in_order_with_weights_and_probes() -> None:
+    embed = within_limits(ResultsCard(1, v2_drill(), (), 2, 2))["embeds"][0]  # type: ignore[index]
+    fields = {field["name"]: field["value"] for field in embed["fields"]}
+    assert list(fields) == [
+        "Senior bar",
+        "Staff bar",
+        "Red flags",
+        "A strong answer sketch",
+        "Follow-up questions",
+    ]
+    assert fields["Senior bar"].startswith("- Checks consumer throughput before producers (x2)\n")
+    assert (
+        "- 300 invoices went out twice. What now? [failure mode]" in fields["Follow-up questions"]
+    )
+
+
+def test_split_text_cuts_at_lines_then_spaces() -> None:
+    assert split_text("aaa\nbbb\nccc", 8) == ["aaa\nbbb", "ccc"]
+    assert split_text("aaaa bbbb cccc", 9) == ["aaaa bbbb", "cccc"]
+    assert split_text("x" * 10, 4) == ["xxxx", "xxxx", "xx"]
 
 
 def error(cls: type[discord.HTTPException], status: int, code: int) -> discord.HTTPException:

@@ -43,8 +43,10 @@ async def test_drill_post_is_an_embed_with_an_answer_button_and_a_thread(
     assert post.path == f"/channels/{drive.hall.channel.id}/messages"
     assert_shape("drill_post", post.json)
     embed = post.json["embeds"][0]
-    assert embed["fields"][0]["name"] == "Answers close" and "<t:" in embed["fields"][0]["value"]
-    assert "\n\nAnswer in this thread" in embed["description"]
+    assert "\n\nTime box: 20 minutes · Walk through: " in embed["description"]
+    how = embed["description"].rsplit("\n\n", 1)[1]
+    assert how.startswith("Answer in this thread or with the Answer button before <t:")
+    assert "(<t:" in how and how.endswith(":R>), then vote for the answers you would hire.")
     assert post.json["enforce_nonce"] is True and len(post.json["nonce"]) <= 25
     opened = drive.fake.requests_to("POST", THREADS)[0]
     assert opened.json["auto_archive_duration"] == 1440 and opened.json["name"].startswith(
@@ -63,7 +65,7 @@ async def test_first_day_answers_edits_deletes_votes_and_results(
     first = await drive.answer(thread, hall.alice, "Mitigate first: pause the job.")
     alice_id = await answer_id(drive, first)
     ballot = await drive.wait_ballot(thread, alice_id)
-    assert ballot["content"] == f"Answer #{alice_id} by Alice"
+    assert ballot["content"] == f"Answer #{alice_id} by Alice: vote if you would hire this answer."
     assert_shape("ballot", fake.requests_to("POST", MESSAGES)[-1].json)
     await drive.answer(thread, hall.alice, "Then list the charges, @everyone.")
     bob_id = await answer_id(drive, await drive.answer(thread, hall.bob, "Check idempotency keys."))
@@ -100,6 +102,7 @@ async def test_first_day_answers_edits_deletes_votes_and_results(
     jump = f"https://discord.com/channels/{hall.guild.id}/{thread.id}/{first['id']}"
     assert "1. **Alice** (2 votes)" in embed["description"] and jump in embed["description"]
     assert "@\u200beveryone" in embed["description"]  # member text is defanged
+    # The bank's drills are still v1: one rubric heading, no red flags or sketch.
     assert [f["name"] for f in embed["fields"]] == ["A strong answer covers", "Follow-up questions"]
 
     late = await drive.click(ballot, custom_id, hall.bob)

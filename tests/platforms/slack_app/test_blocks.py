@@ -12,6 +12,7 @@ from bot.core.services.home import HomeSummary, RecentAnswer
 from bot.platforms.slack_app import blocks, refs, views
 from drills import Catalogue
 from tests.fakes.slack.validation import check_message, check_view
+from tests.support.drills import longest_drill, longest_tallies, v2_drill
 
 NASTY = "<!channel> @here <@U123|boss> & <https://evil.example|click me> *bold*"
 CLOSES = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
@@ -25,7 +26,7 @@ def _every_card(bank: Catalogue) -> list[cards.Card]:
         cards.DrillCard(1, "daily", drill, CLOSES, "Europe/London"),
         cards.DrillCard(2, "on_demand", drill, CLOSES, "UTC", requested_by=NASTY),
         cards.ResultsCard(1, drill, (tally, tally), 2, 3),
-        cards.ResultsCard(2, drill, (), 1, 0, practice=True),
+        cards.ResultsCard(2, drill, (), 1, 0, on_demand=True),
         cards.LeaderboardCard("Weekly leaderboard: 23 Nov–29 Nov", (standing,) * 10),
         cards.LeaderboardCard("All-time leaderboard", ()),
         cards.StreakCard(NASTY, 3, 9, 1, 12),
@@ -53,8 +54,13 @@ def test_member_text_is_escaped_not_interpreted() -> None:
 def test_daily_and_on_demand_drills_differ_only_in_how_to_answer(bank: Catalogue) -> None:
     daily, on_demand = _every_card(bank)[:2]
     daily_blocks = blocks.render(daily).blocks
-    assert [b["type"] for b in daily_blocks] == ["header", "context", "section", "context"]
-    assert "Reply in this thread before Tue 24 Nov 09:30" in str(daily_blocks)
+    kinds = [b["type"] for b in daily_blocks]
+    assert kinds == ["header", "context", "section", "context", "context"]
+    assert daily_blocks[3]["elements"][0]["text"].startswith("Time box: ")
+    how = daily_blocks[4]["elements"][0]["text"]
+    assert how.startswith(
+        "Answer in this thread before Tue 24 Nov 09:30 (Europe/London), then vote"
+    )
     answer = blocks.render(on_demand).blocks[-1]
     assert answer["elements"][0]["action_id"] == "answer" and answer["elements"][0]["value"] == "2"
 
@@ -65,6 +71,62 @@ def test_long_text_is_clipped_to_slack_limits(bank: Catalogue) -> None:
     assert len(top) <= blocks.MAX_SECTION and "…" in top
 
 
+def _longest_cards() -> list[cards.Card]:
+    drill, tallies = longest_drill(), longest_tallies()
+    return [
+        cards.DrillCard(1, "daily", drill, CLOSES, "Europe/London"),
+        cards.DrillCard(2, "on_demand", drill, CLOSES, "UTC", requested_by=NASTY * 10),
+        cards.ResultsCard(1, drill, tallies, 40, 30),
+        cards.ResultsCard(2, drill, (), 1, 0, on_demand=True),
+    ]
+
+
+def _mrkdwn_texts(shown: tuple[blocks.Block, ...]) -> list[str]:
+    texts = [b["text"]["text"] for b in shown if b["type"] == "section"]
+    return texts + [e["text"] for b in shown if b["type"] == "context" for e in b["elements"]]
+
+
+def test_the_longest_drill_fits_slack_limits_on_every_card() -> None:
+    for card in _longest_cards():
+        message = blocks.render(card)
+        params = {"text": message.text, "blocks": list(message.blocks)}
+        assert check_message("chat.postMessage", params) == [], type(card).__name__
+        assert len(message.blocks) <= 50 and len(message.text) <= blocks.MAX_TEXT
+        for block in message.blocks:
+            if block["type"] == "section":
+                assert len(block["text"]["text"]) <= blocks.MAX_SECTION
+        assert "<!" not in str(params)
+        # Only mrkdwn is parsed, so raw "<x>" may appear in plain_text headers and nowhere else.
+        assert "<x>" not in message.text + str(_mrkdwn_texts(message.blocks))
+    reveal = _longest_cards()[3]
+    assert isinstance(reveal, cards.ResultsCard)
+    assert check_view("views.open", views.reveal_modal(reveal)) == []
+
+
+def test_a_v2_drill_post_shows_the_approach_and_keeps_the_answers_back() -> None:
+    drill = v2_drill()
+    text = str(blocks.render(cards.DrillCard(1, "daily", drill, CLOSES, "UTC")).blocks)
+    assert "Time box: 20 minutes · Walk through: size the impact → ask what changed" in text
+    assert "Ask the interviewer: `ask` lists the questions, `ask N` answers one, privately." in text
+    assert drill.facts[0].answer not in text and drill.red_flags[0] not in text
+    assert drill.rubric[0].point not in text and (drill.strong_answer or "") not in text
+
+
+def test_v2_results_show_every_section_in_order() -> None:
+    drill = v2_drill()
+    shown = blocks.render(cards.ResultsCard(1, drill, (), 2, 2)).blocks
+    headings = [b["text"]["text"].split("\n", 1)[0] for b in shown[2:]]
+    assert headings == [
+        "*Senior bar*",
+        "*Staff bar*",
+        "*Red flags*",
+        "*A strong answer sketch*",
+        "*Follow-up questions*",
+    ]
+    assert "• Checks consumer throughput before producers (x2)" in shown[2]["text"]["text"]
+    assert "• 300 invoices went out twice. What now? [failure mode]" in shown[6]["text"]["text"]
+
+
 def test_vote_prompt_carries_the_answer_id() -> None:
     prompt = blocks.vote_prompt(12, "<b>ob")
     assert prompt.blocks[0]["accessory"]["value"] == "12"
@@ -72,11 +134,11 @@ def test_vote_prompt_carries_the_answer_id() -> None:
 
 
 def test_views_are_within_limits(bank: Catalogue) -> None:
-    on_demand, practice = _every_card(bank)[1], _every_card(bank)[3]
-    assert isinstance(on_demand, cards.DrillCard) and isinstance(practice, cards.ResultsCard)
+    on_demand, reveal = _every_card(bank)[1], _every_card(bank)[3]
+    assert isinstance(on_demand, cards.DrillCard) and isinstance(reveal, cards.ResultsCard)
     recent = (RecentAnswer(NASTY, "daily", date(2026, 11, 23), 2, True),)
     home = views.home_view(HomeSummary(NASTY, "C1", 3, 5, 1, 12, recent))
-    for view in (views.answer_modal(on_demand), views.reveal_modal(practice), home):
+    for view in (views.answer_modal(on_demand), views.reveal_modal(reveal), home):
         assert check_view("views.open", view) == []
         assert "<!" not in str(view)
     assert views.answer_modal(on_demand)["private_metadata"] == "2"

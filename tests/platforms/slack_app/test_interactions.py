@@ -75,7 +75,7 @@ async def test_an_on_demand_drill_is_answered_in_a_modal_and_revealed(driver: Dr
         refs = (await connection.execute(select(answer_messages.c.message_ref))).scalars().all()
     assert refs == [f"modal:{modal['id']}"]
     again = await _submit(driver, "carol", modal, "Ask who the users are, then size storage.")
-    assert again["view"]["blocks"][0]["text"]["text"].startswith("That drill is not open")
+    assert again["view"]["blocks"][0]["text"]["text"].startswith("Nothing new was recorded")
 
 
 async def test_someone_elses_answer_button_and_an_empty_answer_are_refused(driver: Driver) -> None:

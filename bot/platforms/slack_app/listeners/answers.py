@@ -9,6 +9,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 
+from bot.core import wording
 from bot.core.cards import AnswerReceipt, DrillCard, Reply, refuse
 from bot.core.render import render_text
 from bot.core.services import answers, ondemand
@@ -74,12 +75,10 @@ async def on_answer_submitted(services: SlackServices, incoming: Incoming) -> No
 
 def after_answer(receipt: AnswerReceipt | None) -> views.View:
     if receipt is None:
-        return views.notice_modal("That drill is not open to you any more; nothing was recorded.")
+        return views.notice_modal(wording.NOT_RECORDED)
     if receipt.reveal is not None:
         return views.reveal_modal(receipt.reveal)
-    if receipt.late:
-        return views.notice_modal("Recorded as a late answer: the drill's window had closed.")
-    return views.notice_modal(f"Added to your answer #{receipt.answer_id}.")
+    return views.notice_modal(wording.answer_receipt(receipt))
 
 
 def register(app: AsyncApp, services: SlackServices) -> None:

@@ -52,7 +52,7 @@ async def _offer_vote(services: SlackServices, incoming: Incoming, ballot: ballo
     where = refs.split_ref(ballot.thread_ref)
     if where is None:
         return
-    prompt = blocks.vote_prompt(ballot.answer_id, ballot.author_name)
+    prompt = blocks.vote_prompt(ballot.answer_id, ballot.author_name, ballot.number)
     try:
         await services.platform.post(incoming.client, where[0], prompt, where[1])
     except SendFailed as failure:

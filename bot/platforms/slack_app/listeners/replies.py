@@ -18,7 +18,7 @@ log = logging.getLogger(__name__)
 
 
 async def show(services: SlackServices, incoming: Incoming, channel: str, reply: Reply) -> None:
-    message = blocks.render(reply.card)
+    message = blocks.with_notes(blocks.render(reply.card), reply.notes)
     if reply.private:
         await privately(services, incoming, channel, message)
         return

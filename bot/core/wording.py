@@ -1,0 +1,197 @@
+"""What Drillbot says, said once: every platform shows these sentences and only styles them (bold,
+embeds, blocks). Names and drill text passed in must already be escaped for the platform."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from bot.core.cards import AnswerReceipt, DrillCard
+from bot.core.model import AnswerTally, Standing
+from bot.core.text import MAX_ANSWER_CHARS
+from drills import Drill, FollowUp, Level, kind_info, kind_label
+
+RESULTS = "Results"
+ON_DEMAND_REVEAL = "Thanks for practising"
+TOP_ANSWERS = "Top answers"
+COVERS = "A strong answer covers"
+SENIOR_BAR = "Senior bar"
+STAFF_BAR = "Staff bar"
+RED_FLAGS = "Red flags"
+SKETCH = "A strong answer sketch"
+FOLLOW_UPS = "Follow-up questions"
+EMPTY_LEADERBOARD = "No points yet. Answer today's drill to get on the board."
+FACTS_ON_REQUEST = "Ask the interviewer: `ask` lists the questions, `ask N` answers one, privately."
+NOT_RECORDED = (
+    "Nothing new was recorded: the drill is not open to you, "
+    "or the answer was empty or already recorded."
+)
+
+# Where a member answers, for ``how_to_answer``: each platform names its own way in.
+IN_THREAD = "in this thread"
+IN_THREAD_OR_BUTTON = "in this thread or with the Answer button"
+BY_BUTTON = "with the Answer button"
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def votes(count: int) -> str:
+    return plural(count, "vote")
+
+
+# --- drill posts ----------------------------------------------------------------------------------
+
+
+def drill_meta(drill: Drill) -> str:
+    """The kind, difficulty and tags line under a drill's title."""
+    return f"{kind_label(drill.kind)} · difficulty {drill.difficulty}/3 · {', '.join(drill.tags)}"
+
+
+def approach(kind: str) -> str | None:
+    """The kind's time box and the steps a strong answer walks through; None for a custom kind."""
+    info = kind_info(kind)
+    if info is None:
+        return None
+    return f"Time box: {info.time_box} · Walk through: {' → '.join(info.scaffold)}"
+
+
+def drill_notes(drill: Drill) -> list[str]:
+    """The lines between a drill's prompt and how to answer it. Facts themselves stay private."""
+    notes = [approach(drill.kind), FACTS_ON_REQUEST if drill.facts else None]
+    return [note for note in notes if note is not None]
+
+
+def closing_time(card: DrillCard) -> str:
+    """When answers close, in the channel's own time zone."""
+    local = card.closes_at.astimezone(ZoneInfo(card.timezone))
+    return f"{local:%a %d %b %H:%M} ({card.timezone})"
+
+
+def how_to_answer(mode: str, closes: str, where: str = IN_THREAD) -> str:
+    if mode == "daily":
+        return f"Answer {where} before {closes}, then vote for the answers you would hire."
+    return f"Answer {where} before {closes}; what a strong answer covers is shown once you answer."
+
+
+# --- results and the on-demand reveal -------------------------------------------------------------
+
+
+def results_title(title: str, on_demand: bool) -> str:
+    return f"{ON_DEMAND_REVEAL if on_demand else RESULTS}: {title}"
+
+
+def turnout(answers: int, voters: int) -> str:
+    if not answers:
+        return "No answers this time; what a strong answer covers is below."
+    return f"{plural(answers, 'answer')}, {plural(voters, 'voter')}."
+
+
+@dataclass(frozen=True)
+class Section:
+    """One heading of a reveal with its items: bullet points, or one paragraph."""
+
+    heading: str
+    items: tuple[str, ...]
+    bulleted: bool = True
+
+
+def reveal_sections(drill: Drill) -> tuple[Section, ...]:
+    """What strong answers cover, in reading order; a section with nothing in it is left out."""
+    sketch = (drill.strong_answer,) if drill.strong_answer else ()
+    sections = (
+        *_rubric(drill),
+        Section(RED_FLAGS, drill.red_flags),
+        Section(SKETCH, sketch, bulleted=False),
+        Section(FOLLOW_UPS, tuple(_follow_up(question) for question in drill.follow_ups)),
+    )
+    return tuple(section for section in sections if section.items)
+
+
+def _rubric(drill: Drill) -> tuple[Section, ...]:
+    # A v1 drill's points only default to senior: calling them a senior bar would mislabel the
+    # bank's "Staff: ..." points, so they keep one plain heading.
+    if drill.version == 1:
+        return (Section(COVERS, _points(drill, Level.SENIOR)),)
+    return (
+        Section(SENIOR_BAR, _points(drill, Level.SENIOR)),
+        Section(STAFF_BAR, _points(drill, Level.STAFF)),
+    )
+
+
+def _points(drill: Drill, level: Level) -> tuple[str, ...]:
+    return tuple(
+        f"{p.point} (x{p.weight})" if p.weight > 1 else p.point for p in drill.points_at(level)
+    )
+
+
+def _follow_up(question: FollowUp) -> str:
+    if question.probe is None:
+        return question.ask
+    return f"{question.ask} [{question.probe.value.replace('-', ' ')}]"
+
+
+# --- standings, receipts and ballots --------------------------------------------------------------
+
+
+def standing_stats(standing: Standing) -> str:
+    """One leaderboard line after the member's name."""
+    return (
+        f"{plural(standing.points, 'point')} · {plural(standing.answers, 'answer')} · "
+        f"{votes(standing.votes)} · streak {standing.streak}"
+    )
+
+
+def answer_receipt(receipt: AnswerReceipt) -> str:
+    """What a member is told when their message became (part of) an answer."""
+    number = f"#{receipt.number or receipt.answer_id}"
+    if not receipt.created:
+        text = f"Added to your {'late ' if receipt.late else ''}answer {number}."
+    elif receipt.late:
+        text = (
+            f"Recorded as late answer {number}: the drill had closed, so it counts for your "
+            "streak but earns no points or votes."
+        )
+    else:
+        text = f"Recorded as answer {number}; members can now vote for it."
+    if receipt.truncated:
+        text += f" Only its first {MAX_ANSWER_CHARS:,} characters were kept."
+    if receipt.too_short:
+        text += (
+            f" Answers under {receipt.too_short} characters earn no points and no streak day:"
+            " add more in this thread and it joins your answer."
+        )
+    return "\n".join([text, *receipt.news])
+
+
+def others_line(others: Sequence[AnswerTally], limit: int = 900) -> str | None:
+    """Every other on-time answer of a round, by number and name, clipped to ``limit``."""
+    if not others:
+        return None
+    parts = [f"#{t.number} {t.display_name} ({votes(t.votes)})" for t in others]
+    line = "Also answered: " + ", ".join(parts)
+    while len(line) > limit and len(parts) > 1:
+        parts.pop()
+        line = f"Also answered: {', '.join(parts)} and {len(others) - len(parts)} more"
+    return line
+
+
+def answer_name(tally: AnswerTally, name: str) -> str:
+    """How a top answer is named in results: its author and its number in the round."""
+    return (
+        f"{name} (answer #{tally.number}, {votes(tally.votes)})"
+        if tally.number
+        else f"{name} ({votes(tally.votes)})"
+    )
+
+
+def vote_receipt(author: str, count: int, voted: bool) -> str:
+    verb = "Vote recorded for" if voted else "Vote withdrawn from"
+    return f"{verb} {author}'s answer (now {count})."
+
+
+def ballot(number: int, author: str) -> str:
+    """The line under each new answer in a round's thread, beside its Vote button."""
+    return f"Answer #{number} by {author}: vote if you would hire this answer."

@@ -1,0 +1,65 @@
+"""The sentences every platform shares: receipts, ballots, turnout and how to answer."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.core import wording
+from bot.core.cards import AnswerReceipt, DrillCard
+from tests.support.drills import v2_drill
+
+
+def receipt(created: bool = True, late: bool = False, truncated: bool = False) -> AnswerReceipt:
+    return AnswerReceipt(7, 1, created=created, late=late, truncated=truncated)
+
+
+@pytest.mark.parametrize(
+    ("given", "said"),
+    [
+        (receipt(), "Recorded as answer #7; members can now vote for it."),
+        (receipt(created=False), "Added to your answer #7."),
+        (receipt(created=False, late=True), "Added to your late answer #7."),
+        (
+            receipt(late=True),
+            "Recorded as late answer #7: the drill had closed, so it counts for your streak but "
+            "earns no points or votes.",
+        ),
+        (
+            receipt(truncated=True),
+            "Recorded as answer #7; members can now vote for it. "
+            "Only its first 16,000 characters were kept.",
+        ),
+    ],
+)
+def test_answer_receipts(given: AnswerReceipt, said: str) -> None:
+    assert wording.answer_receipt(given) == said
+
+
+def test_votes_ballots_and_turnout() -> None:
+    assert wording.vote_receipt("bob", 3, True) == "Vote recorded for bob's answer (now 3)."
+    assert wording.vote_receipt("bob", 2, False) == "Vote withdrawn from bob's answer (now 2)."
+    assert wording.ballot(4, "Ana") == "Answer #4 by Ana: vote if you would hire this answer."
+    assert wording.turnout(3, 1) == "3 answers, 1 voter."
+    assert wording.turnout(0, 0).startswith("No answers this time")
+
+
+def test_how_to_answer_names_the_platforms_way_in() -> None:
+    closes = datetime(2026, 3, 11, 8, 0, tzinfo=UTC)
+    card = DrillCard(1, "daily", v2_drill(), closes, "Europe/Berlin")
+    assert wording.closing_time(card) == "Wed 11 Mar 09:00 (Europe/Berlin)"
+    daily = wording.how_to_answer("daily", "noon", wording.IN_THREAD_OR_BUTTON)
+    assert daily == (
+        "Answer in this thread or with the Answer button before noon, "
+        "then vote for the answers you would hire."
+    )
+    on_demand = wording.how_to_answer("on_demand", "noon", wording.BY_BUTTON)
+    assert on_demand.startswith("Answer with the Answer button before noon; what a strong")
+
+
+def test_drill_notes_follow_the_kind_and_the_facts() -> None:
+    notes = wording.drill_notes(v2_drill())
+    assert notes[0].startswith("Time box: 20 minutes · Walk through: size the impact → ")
+    assert notes[1] == wording.FACTS_ON_REQUEST
+    assert wording.drill_notes(v2_drill(kind="chaos-day", facts=[])) == []
