@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -234,13 +234,16 @@ def test_settings_card() -> None:
         next_post_at=datetime(2026, 3, 11, 8, 0, tzinfo=UTC),
         next_weekly_at=None,
         drills_in_rotation=32,
+        holidays=(date(2026, 12, 24), date(2026, 12, 25)),
     )
     assert render_text(card).splitlines() == [
         "Post time: 09:00 Europe/Berlin, on mon,wed,fri",
         "Kinds: live-debugging, design-warmup (32 drills)",
         "Answer window: 1h30m",
         "Weekly leaderboard: sun 18:00",
+        "Minimum answer: 80 characters (shorter ones earn nothing)",
         "Paused: no",
+        "Holidays: Thu 24 Dec, Fri 25 Dec",
         "Next drill: Wed 11 Mar 09:00",
     ]
 

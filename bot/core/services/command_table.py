@@ -209,7 +209,7 @@ QUESTION = Arg("question", "a number from the list, or your question in words", 
 TIME_HINT = "HH:MM on a 24-hour clock, like 09:00"
 REST = Arg("days", "a number of days, like 3d (at most 14 in 90 days)")
 DATES = Arg("dates", "a date or range, like 2026-12-24..2026-12-26", rest=True)
-REPAIR = Arg("member-days-reason", "the member, the streak in days and why", rest=True)
+REPAIR = Arg("member days reason", "the member, the streak in days and why", rest=True)
 
 COMMANDS: tuple[Command, ...] = (
     Command("drill", "a drill just for you, now", _drill, (KIND,), wakes=True, personal=True),

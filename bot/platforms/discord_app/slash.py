@@ -32,7 +32,7 @@ SLASH_NAMES = {"help": "drill-help"}  # a bare /help would clash with other bots
 def member_slash_commands(run: Run, kinds: Sequence[str]) -> list[SlashCommand]:
     extras = _member_extras(kinds)
     return [
-        _slash(command, run, SLASH_NAMES.get(command.name, command.name), extras)
+        _slash(command, run, SLASH_NAMES.get(command.name, command.name.replace(" ", "-")), extras)
         for command in member_commands()
         if command.name not in BUTTON_ONLY
     ]
@@ -93,7 +93,7 @@ def _named(callback: Callback, name: str, hint: str) -> Callback:
     described = app_commands.describe(value=hint[:DESCRIPTION_CHARS])(callback)
     if name == "value":
         return described
-    return app_commands.rename(value=name.lower())(described)
+    return app_commands.rename(value=name.lower().replace(" ", "-"))(described)
 
 
 def _member_extras(kinds: Sequence[str]) -> dict[str, Extra]:

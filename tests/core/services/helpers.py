@@ -6,7 +6,7 @@ from datetime import datetime
 
 from bot.core.cards import AnswerReceipt, DrillCard
 from bot.core.model import Actor, Channel, Place
-from bot.core.services import admin, answers
+from bot.core.services import admin, answers, commands
 from bot.core.services.context import Core
 from bot.core.services.sweep import run_due_work
 from tests.recording_platform import RecordingPlatform
@@ -24,8 +24,17 @@ def place(thread: str | None = None, channel: str = CHANNEL) -> Place:
     return Place(PLATFORM, SPACE, channel, thread)
 
 
-async def register(core: Core, now: datetime, channel: str = CHANNEL) -> Channel:
+async def register(
+    core: Core, now: datetime, channel: str = CHANNEL, min_length: int | None = 0
+) -> Channel:
+    """A drill channel; ``min_length`` 0 lets the rules under test ignore answer length (the
+    default minimum has its own tests); None keeps the default."""
     await admin.register_channel(core, place(channel=channel), now)
+    if min_length is not None:
+        text = f"admin min-length {min_length}"
+        await commands.handle_command(
+            core, member("admin", admin_=True), place(channel=channel), text, "len", now
+        )
     return await reload(core, channel)
 
 

@@ -124,3 +124,16 @@ async def test_first_answer_of_a_day_extends_the_streak_once(core, platform, mon
     await answer(core, member("bob"), thread, "m2", LONG, at)
     state = await core.db.run(lambda uow: uow.streaks.state(1, uow.members.ensure(member("bob"))))
     assert (state.current, state.longest, state.last_day.isoformat()) == (1, 1, "2026-11-23")  # type: ignore[union-attr]
+
+
+async def test_short_answers_are_kept_but_earn_nothing_by_default(core, platform, monday_morning):
+    await register(core, monday_morning, min_length=None)  # the default: 80 characters
+    await tick(core, platform, monday_morning + POST)
+    thread, at = drill_threads(platform)[0], monday_morning + POST
+    short = await answer(core, member("bob"), thread, "m1", "roll back", at)
+    assert short is not None and short.too_short == 80
+    bob = await core.db.run(lambda uow: uow.members.ensure(member("bob")))
+    assert (await core.db.run(lambda uow: uow.streaks.state(1, bob))).current == 0
+    longer = await answer(core, member("bob"), thread, "m2", LONG, at)  # joins and passes 80
+    assert longer is not None and longer.too_short == 0
+    assert (await core.db.run(lambda uow: uow.streaks.state(1, bob))).current == 1

@@ -10,9 +10,10 @@ from datetime import timedelta
 
 from bot.core.cards import Card
 from bot.core.ports import Posted, SendFailed
+from bot.core.services.answers import receive_message
 from bot.status import print_status
-from tests.core.services.helpers import answer, register, tick
 from tests.core.services.helpers import member as person
+from tests.core.services.helpers import place, register, tick
 from tests.recording_platform import RecordingPlatform
 
 CHANNELS = 12
@@ -49,14 +50,10 @@ async def test_every_post_goes_out_once_despite_a_flaky_platform(core, monday_mo
         if minute % (24 * 60) == 75:  # 09:15: someone answers in every channel's newest thread
             for delivery in list(platform.deliveries)[-CHANNELS * 2 :]:
                 if delivery.key.startswith("drill:"):
-                    await answer(
-                        core,
-                        person("bob"),
-                        f"thread-{platform.deliveries.index(delivery) + 1}",
-                        f"m{minute}-{delivery.channel_ref}",
-                        "an answer",
-                        now,
-                    )
+                    thread = f"thread-{platform.deliveries.index(delivery) + 1}"
+                    where = place(thread, channel=delivery.channel_ref)
+                    ref = f"m{minute}-{delivery.channel_ref}"
+                    await receive_message(core, person("bob"), where, ref, "an answer", now)
     keys = Counter(d.key for d in platform.deliveries)
     assert max(keys.values()) == 1
     kinds = Counter(key.split(":")[0] for key in keys)

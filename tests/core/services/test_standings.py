@@ -61,19 +61,15 @@ async def test_on_demand_drill_counts_for_streak_and_participation_only(
     from bot.core.services.ondemand import attach_place
 
     await attach_place(core, reply.card.round_id, "od-msg", "od-thread")
-    stranger = await answer(
-        core, member("carol"), "od-thread", "c1", "not mine to answer", monday_morning
-    )
-    receipt = await answer(
-        core, member("bob"), "od-thread", "b1", "my practice answer", monday_morning
-    )
+    await tick(core, platform, monday_morning + timedelta(hours=1))  # today becomes a drill day
+    at = monday_morning + timedelta(hours=2)
+    stranger = await answer(core, member("carol"), "od-thread", "c1", "not mine to answer", at)
+    receipt = await answer(core, member("bob"), "od-thread", "b1", "my practice answer", at)
     assert stranger is None
     assert receipt is not None and receipt.reveal is not None and receipt.reveal.drill.rubric
-    refused = await toggle_vote(core, member("carol"), place(), receipt.answer_id, monday_morning)
+    refused = await toggle_vote(core, member("carol"), place(), receipt.answer_id, at)
     assert not refused.ok
-    card = (
-        await standings.streak_card(core, member("bob"), await reload(core), monday_morning)
-    ).card
+    card = (await standings.streak_card(core, member("bob"), await reload(core), at)).card
     assert isinstance(card, StreakCard) and (card.current, card.points_this_week) == (1, 2)
 
 

@@ -38,7 +38,15 @@ ADMIN_CHANGES = [
 async def test_commands_are_synced_globally_with_admin_gated(drive: Drive) -> None:
     await drive.start()
     commands = {c.name: c.payload for c in drive.fake.commands()}
-    assert set(commands) == {"drill", "streak", "leaderboard", "ask", "drill-help", "drill-admin"}
+    assert set(commands) == {
+        "drill",
+        "streak",
+        "streak-rest",
+        "leaderboard",
+        "ask",
+        "drill-help",
+        "drill-admin",
+    }
     assert commands["drill-admin"]["default_member_permissions"] == perm.MANAGE_GUILD
     assert commands["drill-admin"]["dm_permission"] is False
     kinds = [c["value"] for c in commands["drill"]["options"][0]["choices"]]
@@ -118,7 +126,9 @@ async def test_streak_and_leaderboards(drive: Drive, monday_morning: datetime) -
     await drive.admin("channel")
     await drive.sweep(monday_morning + timedelta(hours=1))
     thread = drive.thread((await drive.posts())["drill:1"]["thread_ref"])
-    await drive.answer(thread, drive.hall.bob, "An answer that counts for the streak")
+    await drive.answer(
+        thread, drive.hall.bob, "An answer that counts for the streak: " + "detail " * 8
+    )
     streak = await drive.slash(drive.hall.bob, "streak")
     assert streak.ephemeral and reply_of(streak)["content"].startswith("Bob: streak 1 day")
     week = await drive.slash(drive.hall.alice, "leaderboard")

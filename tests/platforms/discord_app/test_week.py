@@ -100,10 +100,17 @@ async def test_first_day_answers_edits_deletes_votes_and_results(
     embed = sent[-1].json["embeds"][0]
     assert embed["title"].startswith("Results: ")
     jump = f"https://discord.com/channels/{hall.guild.id}/{thread.id}/{first['id']}"
-    assert "1. **Alice** (2 votes)" in embed["description"] and jump in embed["description"]
+    assert "1. **Alice** (answer #1, 2 votes)" in embed["description"]
+    assert jump in embed["description"]
     assert "@\u200beveryone" in embed["description"]  # member text is defanged
-    # The bank's drills are still v1: one rubric heading, no red flags or sketch.
-    assert [f["name"] for f in embed["fields"]] == ["A strong answer covers", "Follow-up questions"]
+    names = [f["name"] for f in embed["fields"] if "(continued)" not in f["name"]]
+    assert names == [
+        "Senior bar",
+        "Staff bar",
+        "Red flags",
+        "A strong answer sketch",
+        "Follow-up questions",
+    ]
 
     late = await drive.click(ballot, custom_id, hall.bob)
     assert late.ephemeral and "Voting has closed" in reply_of(late)["content"]
@@ -133,7 +140,8 @@ async def test_a_week_of_daily_posts_then_the_weekly_leaderboard(
     thread = await open_first_round(drive, monday_morning)
     nine = monday_morning + timedelta(hours=1)
     for day in range(1, 7):  # Tuesday to Sunday: results of yesterday, today's drill
-        await drive.answer(thread, hall.alice if day == 2 else hall.bob, f"answer on day {day}")
+        who = hall.alice if day == 2 else hall.bob
+        await drive.answer(thread, who, f"answer on day {day}: " + "a careful, specific step " * 4)
         await drive.sweep(nine + day * DAY)
         thread = drive.thread((await drive.posts())[f"drill:{day + 1}"]["thread_ref"])
     await drive.sweep(nine + 7 * DAY)  # Monday: the leaderboard for the week before
