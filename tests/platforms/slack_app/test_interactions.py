@@ -96,7 +96,11 @@ async def test_the_home_tab_shows_the_member_and_offers_a_drill(driver: Driver) 
     assert "No drill channel here yet" in json.dumps(driver.fake.home_views[bob]["blocks"])
     await _registered(driver)
     await driver.advance(timedelta(hours=1))  # Mon 09:00: the daily drill
-    await driver.say("bob", "Check the scheduler's time zone handling.", driver.drills()[0].ts)
+    await driver.say(
+        "bob",
+        "Check the scheduler's time zone handling, " + "then the logs " * 5,
+        driver.drills()[0].ts,
+    )
     await driver.send(event_callback(app_home_opened_event(user=bob)))
     home = driver.fake.home_views[bob]
     text = json.dumps(home["blocks"], ensure_ascii=False)

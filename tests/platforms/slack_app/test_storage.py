@@ -79,7 +79,8 @@ async def test_the_home_summary_follows_the_members_latest_channel(
     second = next(d for d in platform.deliveries if d.channel_ref == "C-second")
     thread = f"thread-{platform.deliveries.index(second) + 1}"
     place = Place("slack", "T1", "C-second", thread)
-    assert await answers.receive_message(core, _member("bob"), place, "m1", "An answer.", at)
+    long = "An answer that is long enough to count: " + "a clear next step " * 3
+    assert await answers.receive_message(core, _member("bob"), place, "m1", long, at)
     summary = await home.home_summary(core, _member("bob"), at)
     assert (summary.channel_ref, summary.current, summary.points_this_week) == ("C-second", 1, 2)
     assert [(r.mode, r.votes, r.late) for r in summary.recent] == [("daily", 0, False)]

@@ -22,6 +22,7 @@ async def _set_up_channel(driver: Driver) -> None:
     assert driver.fake.messages(driver.channel)[0].text.startswith("This channel is now a drill")
     assert await driver.command("alice", "admin timezone Europe/London") is None
     assert await driver.command("alice", "admin time 09:30") is None
+    assert await driver.command("alice", "admin min-length 12") is None  # short answers count
     refused = await driver.command("dave", "admin time 06:00")
     assert refused is not None and refused.body["response_type"] == "ephemeral"
     assert refused.body["text"].startswith("Only server admins")
@@ -96,7 +97,7 @@ async def test_a_week_on_slack(driver: Driver, database) -> None:
     results = driver.fake.thread(driver.channel, monday.ts)[-1]
     assert results.blocks[0]["text"]["text"].startswith("Results: ")
     top = results.blocks[2]["text"]["text"]
-    assert top.startswith("*Top answers*\n1. *bob* (3 votes): Mitigate first")
+    assert top.startswith("*Top answers*\n1. *bob* (answer #1, 3 votes): Mitigate first")
     assert "pause the job. @\u200bchannel &amp; co. And tell" in top  # escaped: pings nobody
     assert "billing period, then refund" in top  # carol's edit
     assert driver.fake.calls_to("chat.postMessage")[-3].status == 429  # retried by the SDK
@@ -105,7 +106,8 @@ async def test_a_week_on_slack(driver: Driver, database) -> None:
     await _tuesday(driver, monday.ts, driver.drills()[-1].ts)
     for _ in range(5):  # Wednesday to Sunday: bob keeps his streak
         await driver.advance(timedelta(days=1))
-        await driver.say("bob", "Start with the metrics, then the logs.", driver.drills()[-1].ts)
+        detail = "Start with the metrics, then the logs, then the last deploy and its config."
+        await driver.say("bob", detail, driver.drills()[-1].ts)
     await driver.advance(timedelta(hours=23, minutes=30))  # Mon 30 Nov 09:00
     weekly = [m for m in driver.fake.messages(driver.channel) if m.text.startswith("*Weekly lead")]
     assert len(weekly) == 1 and weekly[0].thread_ts is None
@@ -133,7 +135,7 @@ async def _tuesday(driver: Driver, monday_ts: str, tuesday_ts: str) -> None:
     board = await driver.command("bob", "leaderboard")
     assert board is not None and board.body["blocks"][0]["type"] == "header"
     assert (await driver.command("bob", "leaderboard all-time")) is not None
-    vote = await driver.command("dave", "vote 5")
+    vote = await driver.command("dave", "vote 1")  # numbers count within today's round
     assert vote is not None and vote.body["text"] == "Vote recorded for carol's answer (now 1)."
     help_text = await driver.command("erin", "help")
     assert (
