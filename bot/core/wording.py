@@ -146,24 +146,27 @@ def standing_stats(standing: Standing) -> str:
 
 def answer_receipt(receipt: AnswerReceipt) -> str:
     """What a member is told when their message became (part of) an answer."""
-    number = f"#{receipt.number or receipt.answer_id}"
+    text = _receipt_head(receipt, f"#{receipt.number or receipt.answer_id}")
+    if receipt.truncated:
+        text += f" Only its first {MAX_ANSWER_CHARS:,} characters were kept."
+    return "\n".join([text, *receipt.news])
+
+
+def _receipt_head(receipt: AnswerReceipt, number: str) -> str:
+    late = "late " if receipt.late else ""
+    if receipt.too_short:
+        return (
+            f"Recorded as {late}answer {number}, but answers under {receipt.too_short} characters "
+            "earn no points and no streak day: add more in this thread and it joins your answer."
+        )
     if not receipt.created:
-        text = f"Added to your {'late ' if receipt.late else ''}answer {number}."
-    elif receipt.late:
-        text = (
+        return f"Added to your {late}answer {number}."
+    if receipt.late:
+        return (
             f"Recorded as late answer {number}: the drill had closed, so it counts for your "
             "streak but earns no points or votes."
         )
-    else:
-        text = f"Recorded as answer {number}; members can now vote for it."
-    if receipt.truncated:
-        text += f" Only its first {MAX_ANSWER_CHARS:,} characters were kept."
-    if receipt.too_short:
-        text += (
-            f" Answers under {receipt.too_short} characters earn no points and no streak day:"
-            " add more in this thread and it joins your answer."
-        )
-    return "\n".join([text, *receipt.news])
+    return f"Recorded as answer {number}; members can now vote for it."
 
 
 def others_line(others: Sequence[AnswerTally], limit: int = 900) -> str | None:

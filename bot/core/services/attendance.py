@@ -128,8 +128,11 @@ async def take_rest(core: Core, actor: Actor, channel: Channel, text: str, now: 
             channel.id, member_id, uow.streaks.state(channel.id, member_id), changes, now
         )
         uow.commit()
+        span = f"{days[0]:%a %d %b}" + (f"–{days[-1]:%a %d %b}" if len(days) > 1 else "")
+        noun = "Rest days" if len(days) > 1 else "Rest day"
         return tell(
-            f"Rest days {days[0]:%a %d %b}–{days[-1]:%a %d %b}: they neither break nor extend your streak (an answer on one still counts)."
+            f"{noun} {span}: they neither break nor extend your streak"
+            " (an answer on one still counts)."
         )
 
     return await core.db.run(work)

@@ -27,7 +27,7 @@ START = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 def thirty_day_script(seed: int = 3) -> list[str]:
     """Daily answers and votes for 30 days; bob misses days so streaks break and freezes count."""
     rng = random.Random(seed)
-    lines, answer_id = [], 0
+    lines = []
     for day in range(30):
         at = START + timedelta(days=day, hours=1, minutes=5)
         lines.append(f"clock {at:%Y-%m-%d %H:%M}")
@@ -37,15 +37,15 @@ def thirty_day_script(seed: int = 3) -> list[str]:
             if name == "bob" and day % 9 in (4, 5):
                 continue
             if rng.random() < 0.8:
-                answer_id += 1
-                ids[name] = answer_id
+                ids[name] = len(ids) + 1  # ``vote N`` numbers answers within the day's round
                 lines.append(
-                    f"[a{day}-{name}] {name}: #{thread} day {day}: {name} checks the dashboards first"
+                    f"[a{day}-{name}] {name}: #{thread} day {day}: {name} checks the dashboards "
+                    "first, then the last deploy, then the error budget"
                 )
         for number, voter in enumerate(MEMBERS):
             for author, target in ids.items():
                 if author != voter and rng.random() < 0.4:
-                    lines.append(f"[v{day}-{number}-{author}] {voter}: /vote {target}")
+                    lines.append(f"[v{day}-{number}-{author}] {voter}: #{thread} /vote {target}")
         if day % 7 == 3:
             lines.append("carol: /streak")
     lines.append(f"clock {START + timedelta(days=31, hours=2):%Y-%m-%d %H:%M}")

@@ -52,7 +52,7 @@ def test_replaying_the_same_week_is_deterministic(tmp_path):
     script = (SCRIPTS / "week.txt").read_text()
     first = run_cli(["run", "--start", "2026-11-23T08:00:00Z"], tmp_path / "a.db", script)
     second = run_cli(["run", "--start", "2026-11-23T08:00:00Z"], tmp_path / "b.db", script)
-    assert first.stdout == second.stdout and first.stdout.count("Drillbot opened thread") == 9
+    assert first.stdout == second.stdout and first.stdout.count("Drillbot opened thread") == 12
 
 
 @pytest.mark.parametrize(
