@@ -10,11 +10,13 @@ import logging
 
 import discord
 
+from bot.core import wording
 from bot.core.cards import AnswerReceipt
 from bot.core.model import Place
 from bot.core.services import answers
 from bot.core.services.ballots import ballot_for
 from bot.platforms.discord_app.events import DiscordServices, Handler
+from bot.platforms.discord_app.failures import TRANSPORT_ERRORS
 from bot.platforms.discord_app.refs import actor_of, thread_place
 
 log = logging.getLogger(__name__)
@@ -63,6 +65,8 @@ class MessageEvents:
             self.services.clock(),
         )
         await offer_votes(self.services, receipt)
+        if receipt is not None and receipt.created and receipt.too_short:
+            await _say_too_short(message, receipt)
 
     async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
         content = payload.data.get("content")
@@ -103,3 +107,15 @@ class MessageEvents:
 
 def _from_member(message: discord.Message) -> bool:
     return not message.author.bot and message.webhook_id is None and message.type in MEMBER_TEXT
+
+
+async def _say_too_short(message: discord.Message, receipt: AnswerReceipt) -> None:
+    """Discord has no private reply to a message: a quiet reply in the thread (no ping) says why."""
+    try:
+        await message.reply(
+            wording.answer_receipt(receipt),
+            mention_author=False,
+            allowed_mentions=discord.AllowedMentions.none(),
+        )
+    except (discord.HTTPException, *TRANSPORT_ERRORS) as error:
+        log.warning("could not tell answer %d's author it is short: %s", receipt.answer_id, error)

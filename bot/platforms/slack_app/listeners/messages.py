@@ -13,6 +13,8 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 
+from bot.core import wording
+from bot.core.cards import AnswerReceipt
 from bot.core.ports import SendFailed
 from bot.core.services import answers, ballots
 from bot.platforms.slack_app import blocks, refs
@@ -45,6 +47,28 @@ async def new_message(services: SlackServices, incoming: Incoming, event: Event)
     ballot = await ballots.ballot_for(services.core, receipt, now) if receipt else None
     if ballot is not None:
         await _offer_vote(services, incoming, ballot)
+    if receipt is not None and _worth_saying(receipt):
+        await _tell_author(services, incoming, str(event["user"]), channel, thread_ts, receipt)
+
+
+def _worth_saying(receipt: AnswerReceipt) -> bool:
+    """A plain new answer is acknowledged by its Vote button; anything else is said privately."""
+    return bool(receipt.too_short or receipt.truncated or receipt.news or receipt.late)
+
+
+async def _tell_author(
+    services: SlackServices,
+    incoming: Incoming,
+    user: str,
+    channel: str,
+    thread_ts: str,
+    receipt: AnswerReceipt,
+) -> None:
+    message = blocks.notice(wording.answer_receipt(receipt))
+    try:
+        await services.platform.post_ephemeral(incoming.client, channel, user, message, thread_ts)
+    except SendFailed as failure:
+        log.warning("receipt for answer %d not shown: %s", receipt.answer_id, failure.reason)
 
 
 async def _offer_vote(services: SlackServices, incoming: Incoming, ballot: ballots.Ballot) -> None:
