@@ -15,6 +15,7 @@ from bot.core.services.answers import receive_message
 from bot.core.services.commands import handle_command
 from bot.core.services.standings import period_standings
 from bot.core.services.votes import toggle_vote
+from bot.core.streaks import replay
 from drills import load_bank
 from tests.core.services.helpers import drill_threads, member, place, register, reload, tick
 from tests.recording_platform import RecordingPlatform
@@ -65,6 +66,14 @@ async def test_no_amount_of_practice_outscores_the_daily_drill(core, monday_morn
     )
     points = {s.display_name: s.points for s in week}
     assert 2 <= points[farmer.display_name] <= 7 * 2 < points[regular.display_name]
+    for who in (farmer, regular):  # the kept streak is what its audit log says
+        kept, log = await core.db.run(lambda uow, w=who: _state_and_log(uow, channel.id, w))
+        assert replay(log) == kept
+
+
+def _state_and_log(uow, channel_id, who):  # type: ignore[no-untyped-def]
+    member_id = uow.members.ensure(who)
+    return uow.streaks.state(channel_id, member_id), uow.streaks.log(channel_id, member_id)
 
 
 @fixtures_ok
