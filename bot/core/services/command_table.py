@@ -8,16 +8,16 @@ sub-commands and the README's command list are all derived from ``COMMANDS``. Ad
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 
 from bot.core import values
 from bot.core.cards import Reply, refuse, tell
-from bot.core.model import Actor, Channel, ChannelSettings, Place
+from bot.core.model import Actor, Channel, Place
 from bot.core.services import admin, attendance, facts, ondemand, standings, votes
+from bot.core.services import setting_changes as changes
 from bot.core.services.admin import Change
 from bot.core.services.context import Core
-from drills import Catalogue
 
 
 @dataclass(frozen=True)
@@ -165,43 +165,6 @@ def _setting(word: str, summary: str, hint: str, change: Change) -> Command:
     return Command(f"admin {word}", summary, handler, (arg,), admin=True, public=True, wakes=True)
 
 
-def _plain(change: Callable[[ChannelSettings, str], ChannelSettings]) -> Change:
-    """A setting whose value needs no catalogue to parse."""
-    return lambda settings, value, _catalogue: change(settings, value)
-
-
-def _time(s: ChannelSettings, v: str) -> ChannelSettings:
-    return replace(s, post_time=values.parse_time(v))
-
-
-def _timezone(s: ChannelSettings, v: str) -> ChannelSettings:
-    return replace(s, timezone=values.parse_timezone(v))
-
-
-def _days(s: ChannelSettings, v: str) -> ChannelSettings:
-    return replace(s, days=values.parse_days(v))
-
-
-def _kinds(s: ChannelSettings, v: str, catalogue: Catalogue) -> ChannelSettings:
-    return replace(s, kinds=values.parse_kinds(v, catalogue.kinds()))
-
-
-def _window(s: ChannelSettings, v: str) -> ChannelSettings:
-    return replace(s, answer_window=values.parse_window(v))
-
-
-def _weekly_day(s: ChannelSettings, v: str) -> ChannelSettings:
-    return replace(s, weekly_day=values.parse_day(v))
-
-
-def _min_length(s: ChannelSettings, v: str) -> ChannelSettings:
-    return replace(s, min_answer_chars=values.parse_min_length(v))
-
-
-def _weekly_time(s: ChannelSettings, v: str) -> ChannelSettings:
-    return replace(s, weekly_time=values.parse_time(v))
-
-
 KIND = Arg("kind", "a drill kind (default: any in this channel's rotation)", optional=True)
 PERIOD = Arg("period", "all-time for every week so far", optional=True)
 ANSWER = Arg("N", "the answer's number in its round")
@@ -241,27 +204,45 @@ COMMANDS: tuple[Command, ...] = (
         needs_channel=False,
     ),
     Command("admin show", "this channel's settings", _show, admin=True),
-    _setting("time", "the daily post time", TIME_HINT, _plain(_time)),
+    _setting("time", "the daily post time", TIME_HINT, changes.plain(changes.post_time)),
     _setting(
-        "timezone", "the channel's time zone", "an IANA name like Europe/Berlin", _plain(_timezone)
+        "timezone",
+        "the channel's time zone",
+        "an IANA name like Europe/Berlin",
+        changes.plain(changes.timezone),
     ),
     _setting(
         "days",
         "the days drills are posted",
         "mon-fri, daily, weekdays or mon,wed,fri",
-        _plain(_days),
+        changes.plain(changes.days),
     ),
-    _setting("kinds", "the kinds of drill in rotation", "comma-separated kinds, or all", _kinds),
     _setting(
-        "window", "how long answers stay open", "a duration like 24h, 90m or 1d12h", _plain(_window)
+        "kinds", "the kinds of drill in rotation", "comma-separated kinds, or all", changes.kinds
     ),
-    _setting("weekly-day", "the weekly leaderboard's day", "a day like mon", _plain(_weekly_day)),
-    _setting("weekly-time", "the weekly leaderboard's time", TIME_HINT, _plain(_weekly_time)),
+    _setting(
+        "window",
+        "how long answers stay open",
+        "a duration like 24h, 90m or 1d12h",
+        changes.plain(changes.window),
+    ),
+    _setting(
+        "weekly-day",
+        "the weekly leaderboard's day",
+        "a day like mon",
+        changes.plain(changes.weekly_day),
+    ),
+    _setting(
+        "weekly-time",
+        "the weekly leaderboard's time",
+        TIME_HINT,
+        changes.plain(changes.weekly_time),
+    ),
     _setting(
         "min-length",
         "the shortest answer that earns points",
         "a number of characters, like 80",
-        _plain(_min_length),
+        changes.plain(changes.min_length),
     ),
     Command(
         "admin holiday",
