@@ -149,7 +149,7 @@ async def _activity(
                     thread=threads[channel],
                     user=user,
                     ref=f"{channel}-{day}-{user}",
-                    text="an answer",
+                    text="An answer long enough to score: check the last deploy, then the error budget first.",
                 )
             )
             sent_answers += 1
