@@ -66,14 +66,16 @@ async def test_first_day_answers_edits_deletes_votes_and_results(
     alice_id = await answer_id(drive, first)
     ballot = await drive.wait_ballot(thread, alice_id)
     assert ballot["content"] == f"Answer #{alice_id} by Alice: vote if you would hire this answer."
-    assert_shape("ballot", fake.requests_to("POST", MESSAGES)[-1].json)
+    sent = [r.json for r in fake.requests_to("POST", MESSAGES)]
+    assert_shape("ballot", next(b for b in sent if (b.get("content") or "").startswith("Answer #")))
     await drive.answer(thread, hall.alice, "Then list the charges, @everyone.")
     bob_id = await answer_id(drive, await drive.answer(thread, hall.bob, "Check idempotency keys."))
     carol = await drive.answer(thread, hall.carol, "Roll back the cron change.")
     carol_id = await answer_id(drive, carol)
     await drive.wait_ballot(thread, bob_id)
     await drive.wait_ballot(thread, carol_id)
-    assert len(drive.bot_messages(thread)) == 3  # one ballot per answer, not per message
+    ballots = [m for m in drive.bot_messages(thread) if m["content"].startswith("Answer #")]
+    assert len(ballots) == 3  # one ballot per answer, not per message (the rest: too-short notes)
 
     await fake.edit_message(first, "Mitigate first: pause the job and tell support.")
     await drive.until(lambda uow: "tell support" in answer_row(uow, alice_id).text)
