@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from bot.core.services.context import Core
 from bot.storage.engine import open_database
-from bot.storage.migrate import upgrade
+from bot.storage.migrate import check_writable, upgrade
 from bot.storage.uow import Database
 from config import Settings
 from drills import BANK_DIR, Catalogue, load_bank
@@ -39,8 +39,14 @@ async def build(settings: Settings, migrate: bool = True, schema: str | None = N
     if migrate:
         try:
             await upgrade(db)
+            await check_writable(db)
         except Exception:
             await db.dispose()
             raise
-    core = Core(db=db, bank=bank, grace=timedelta(minutes=settings.core.grace_minutes))
+    core = Core(
+        db=db,
+        bank=bank,
+        grace=timedelta(minutes=settings.core.grace_minutes),
+        send_lease=timedelta(seconds=settings.core.send_lease_seconds),
+    )
     return App(settings, db, core)

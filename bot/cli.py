@@ -4,18 +4,36 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from collections.abc import Callable, Coroutine, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from bot import cli_actions as run
 from bot import cli_drills as drills_cli
+from bot import cli_exports
+from bot.platforms.console.platform import FILES_DIR
 from bot.service import PlatformUnavailable
+from bot.storage.migrate import DatabaseUnavailable
 from config import SettingsError, load_settings
 from drills import DrillFileError
 
 Action = Callable[[argparse.Namespace], Coroutine[Any, Any, int]]
+BROKEN_PIPE = 141  # what a shell reports for a writer whose reader went away (128 + SIGPIPE)
+
+
+def start_time(text: str) -> datetime:
+    """``--start``: ISO 8601; a time without a zone is UTC (never the machine's local zone)."""
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"'{text[:40]}' is not a time; use ISO 8601 like 2026-11-23T08:00:00Z "
+            "(a time without a zone is UTC)"
+        ) from None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -30,9 +48,19 @@ def parser() -> argparse.ArgumentParser:
     runner.add_argument(
         "--console", action="store_true", help="use the console channel even with tokens"
     )
-    runner.add_argument("--start", help="console clock start, ISO 8601 in UTC (default: now)")
+    runner.add_argument(
+        "--start",
+        type=start_time,
+        help="console clock start, ISO 8601; without a zone it is UTC (default: now)",
+    )
     runner.add_argument(
         "--transcript", type=Path, help="console: also record posts here, and resume from it"
+    )
+    runner.add_argument(
+        "--files",
+        type=Path,
+        default=FILES_DIR,
+        help=f"console: where files for members are written (default {FILES_DIR})",
     )
     runner.set_defaults(action=run.run)
     sub.add_parser("check", help="validate settings and the drill bank").set_defaults(
@@ -46,6 +74,7 @@ def parser() -> argparse.ArgumentParser:
     )
     db.add_parser("upgrade", help="apply migrations").set_defaults(action=run.db_upgrade)
     _drill_commands(sub.add_parser("drills", help="the drill bank"))
+    cli_exports.add_parsers(sub)
     discord_commands = sub.add_parser("discord", help="Discord helpers").add_subparsers(
         dest="discord_command", required=True
     )
@@ -84,6 +113,17 @@ def _drill_commands(drills: argparse.ArgumentParser) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        code = _main(argv)
+        sys.stdout.flush()  # inside the guard: a reader that went away is found here too
+    except BrokenPipeError:
+        # ``drillbot drills export | head``: the reader has all it wanted; end quietly.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return BROKEN_PIPE
+    return code
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = parser().parse_args(argv)
     try:
         args.settings = load_settings(args.env_file if args.env_file.exists() else None)
@@ -96,7 +136,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DrillFileError as error:
         print(f"drillbot: the drill bank has problems:\n{error}", file=sys.stderr)
         return 2
-    except (run.Refused, PlatformUnavailable) as error:
+    except (run.Refused, PlatformUnavailable, DatabaseUnavailable) as error:
         print(f"drillbot: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import io
 import sys
 from collections import Counter
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import TextIO
 
 from sqlalchemy.exc import DBAPIError
 
@@ -15,7 +18,7 @@ from bot.logs import setup_logging
 from bot.platforms.console.runner import run_console
 from bot.status import print_status
 from bot.storage.engine import DatabaseUnavailable, open_database
-from bot.storage.migrate import current_revision, head_revision, upgrade
+from bot.storage.migrate import check_writable, current_revision, head_revision, upgrade
 from bot.storage.uow import Database
 from drills import upgrade_hints
 
@@ -43,13 +46,37 @@ async def run(args: argparse.Namespace) -> int:
         from bot.service import run_service
 
         return await run_service(settings)
+    if args.transcript is not None:
+        check_file_writable(args.transcript, "the transcript")
     app = await open_app(args)
-    start = datetime.fromisoformat(args.start).astimezone(UTC) if args.start else datetime.now(UTC)
     try:
-        await run_console(app.core, start, sys.stdin, sys.stdout, args.transcript)
+        await run_console(
+            app.core,
+            args.start or datetime.now(UTC),
+            console_input(),
+            sys.stdout,
+            args.transcript,
+            args.files,
+        )
     finally:
         await app.db.dispose()
     return 0
+
+
+def check_file_writable(path: Path, what: str) -> None:
+    """A file named on the command line must be writable now, not at its first use."""
+    try:
+        with path.open("a", encoding="utf-8"):
+            pass
+    except OSError as error:
+        raise Refused(f"cannot write {what} {path}: {error.strerror or error}") from error
+
+
+def console_input() -> TextIO:
+    """Standard input; bytes that are not UTF-8 become U+FFFD instead of losing the line."""
+    if isinstance(sys.stdin, io.TextIOWrapper):
+        sys.stdin.reconfigure(encoding="utf-8", errors="replace")
+    return sys.stdin
 
 
 async def check(args: argparse.Namespace) -> int:
@@ -63,8 +90,11 @@ async def check(args: argparse.Namespace) -> int:
     database = _open(args)
     try:
         revision = await current_revision(database)
+        await check_writable(database)
     except (DBAPIError, OSError) as error:
         raise Refused(f"cannot open the database: {getattr(error, 'orig', error)}") from error
+    except DatabaseUnavailable as error:
+        raise Refused(str(error)) from error
     finally:
         await database.dispose()
     state = (
@@ -72,7 +102,7 @@ async def check(args: argparse.Namespace) -> int:
         if revision == head_revision()
         else f"at {revision or 'empty'}, run 'drillbot db upgrade'"
     )
-    print(f"database: reachable, schema {state}")
+    print(f"database: reachable and writable, schema {state}")
     return 0
 
 

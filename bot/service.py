@@ -1,4 +1,9 @@
-"""Run the bot for real platforms: the scheduler and every configured adapter on one event loop."""
+"""Run the bot for real platforms: the scheduler and every configured adapter on one event loop.
+
+A platform whose connection fails for good (a token the platform refuses) stops the process with
+a non-zero status and one ERROR line naming the cause and the fix, so a process manager restarts
+it instead of leaving it alive and deaf.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,8 @@ import signal
 
 from bot.bootstrap import App, build
 from bot.core.ports import Platform
-from bot.platforms.runtime import PlatformRuntime
+from bot.platforms.health import ConnectionFailed, Health
+from bot.platforms.runtime import ConnectionLost, PlatformRuntime, Watched
 from bot.scheduling import DrillScheduler
 from config import Settings
 
@@ -19,7 +25,7 @@ class PlatformUnavailable(Exception):
     """A configured platform could not start; the message says what to fix."""
 
 
-def runtimes_for(app: App) -> list[PlatformRuntime]:
+def runtimes_for(app: App, health: Health | None = None) -> list[PlatformRuntime]:
     """An adapter for each platform with credentials (each imported only when configured)."""
     found: list[PlatformRuntime] = []
     if app.settings.wants_discord:
@@ -33,7 +39,7 @@ def runtimes_for(app: App) -> list[PlatformRuntime]:
         from bot.platforms.slack_app.runtime import SlackRuntime, SlackSetupError
 
         try:
-            found.append(SlackRuntime(app.core, app.settings.slack, app.db.engine))
+            found.append(SlackRuntime(app.core, app.settings.slack, app.db.engine, health=health))
         except SlackSetupError as error:
             raise PlatformUnavailable(f"Slack: {error}") from error
     return found
@@ -46,20 +52,23 @@ async def run_service(settings: Settings) -> int:
         str, Platform
     ] = {}  # filled as each platform connects; the scheduler reads it live
     scheduler = DrillScheduler(app.core, platforms, settings.core.sweep_seconds)
+    health = Health()
     try:
-        runtimes = runtimes_for(app)
+        runtimes = runtimes_for(app, health)
     except PlatformUnavailable:
         await app.db.dispose()
         raise
     try:
         for runtime in runtimes:
             await runtime.start()
+            health.connected(runtime.platform.name)  # unless the runtime reports for itself
             platforms[runtime.platform.name] = runtime.platform
         await scheduler.start()
         log.info("drillbot running on %s", ", ".join(sorted(platforms)))
-        await stopped.wait()
-        log.info("drillbot stopping")
-        return 0
+        return await _until_stopped_or_lost(stopped, health, runtimes)
+    except (ConnectionLost, ConnectionFailed) as lost:
+        log.error("drillbot stopped: %s", lost)
+        return 1
     except Exception as error:
         log.exception("drillbot stopped")
         raise PlatformUnavailable(f"{type(error).__name__}: {error}") from error
@@ -68,6 +77,34 @@ async def run_service(settings: Settings) -> int:
         for runtime in reversed(runtimes):
             await runtime.stop()
         await app.db.dispose()
+
+
+async def _until_stopped_or_lost(
+    stopped: asyncio.Event, health: Health, runtimes: list[PlatformRuntime]
+) -> int:
+    """0 after a stop signal; 1 (after one ERROR naming cause and fix) when a connection failed
+    for good, so the process manager restarts the process instead of it sitting alive and deaf."""
+    stop, failed = (
+        asyncio.ensure_future(stopped.wait()),
+        asyncio.ensure_future(health.failed.wait()),
+    )
+    watches = {asyncio.ensure_future(r.watch()) for r in runtimes if isinstance(r, Watched)}
+    try:
+        done, _ = await asyncio.wait({stop, failed, *watches}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in (stop, failed, *watches):
+            task.cancel()
+        await asyncio.gather(stop, failed, *watches, return_exceptions=True)
+    lost = [t.exception() for t in done if t in watches and not t.cancelled() and t.exception()]
+    for error in lost:
+        log.error("drillbot stopped: %s", error)
+    if health.failed.is_set() and not stopped.is_set():
+        log.error("drillbot stopped: %s", "; ".join(health.reasons()))
+        return 1
+    if lost:
+        return 1
+    log.info("drillbot stopping")
+    return 0
 
 
 def _stop_signal() -> asyncio.Event:

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TextIO
 
+from bot.core.model import ConnectionState
 from bot.core.render import days_text
+from bot.core.services.connections import connection_states
 from bot.core.services.context import Core
 
 
@@ -39,6 +41,14 @@ async def print_status(core: Core, now: datetime, out: TextIO) -> None:
         out.write(
             f"  {job.status}: {job.claim_key} after {job.attempts} attempt(s){due}: {job.last_error or '-'}\n"
         )
+    for connection in await connection_states(core):
+        out.write(f"  {_connection(connection)}\n")
+
+
+def _connection(state: ConnectionState) -> str:
+    """``discord: connected since 2026-11-30 07:00 UTC`` (and why, when it failed)."""
+    line = f"{state.platform}: {state.state} since {state.changed_at:%Y-%m-%d %H:%M} UTC"
+    return f"{line}: {state.detail}" if state.detail else line
 
 
 def _counts(counts: dict[str, int]) -> str:

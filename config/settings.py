@@ -12,6 +12,23 @@ from pydantic import AliasChoices, BaseModel, Field, SecretStr, ValidationError,
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///drillbot.db"
+# Backends and the driver forms Drillbot accepts (it picks the async driver itself).
+DATABASE_SCHEMES = ("sqlite", "sqlite+aiosqlite", "postgres", "postgresql", "postgresql+asyncpg")
+URL_FORMS = "sqlite:///path/to/drillbot.db or postgresql://user:password@host:5432/database"
+
+
+def check_database_url(url: str) -> str:
+    """A URL Drillbot can open; ``ValueError`` says what is wrong (never echoing a password)."""
+    scheme, separator, _ = url.strip().partition("://")
+    if not separator or not scheme:
+        raise ValueError(f"not a database URL; use {URL_FORMS}")
+    if scheme.lower() not in DATABASE_SCHEMES:
+        backend = scheme.split("+")[0].lower()
+        raise ValueError(
+            f"'{backend[:20]}' databases are not supported; Drillbot runs on SQLite or "
+            f"PostgreSQL: use {URL_FORMS}"
+        )
+    return url.strip()
 
 
 class _Section(BaseSettings):
@@ -26,9 +43,17 @@ class CoreSettings(_Section):
     )
     grace_minutes: int = Field(120, ge=0, le=24 * 60)
     sweep_seconds: float = Field(30.0, gt=0, le=3600)
+    # How long a post being sent is held by its sender; after a crash another attempt waits this
+    # long, then looks for the post before sending it again.
+    send_lease_seconds: float = Field(120.0, ge=1, le=3600)
     custom_drills_dir: Path | None = None
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["text", "json"] = "text"
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        return check_database_url(value)
 
     @field_validator("custom_drills_dir")
     @classmethod
@@ -104,7 +129,8 @@ def _describe(cls: type[BaseSettings], error: ValidationError) -> list[str]:
     lines = []
     for item in error.errors():
         field_name = str(item["loc"][0]) if item["loc"] else "?"
-        lines.append(f"{_variable(cls, prefix, field_name)}: {item['msg']}")
+        message = str(item["msg"]).removeprefix("Value error, ")
+        lines.append(f"{_variable(cls, prefix, field_name)}: {message}")
     return lines
 
 

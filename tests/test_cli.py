@@ -107,3 +107,55 @@ def test_tokens_are_never_printed(tmp_path):
     result = run_cli(["check"], tmp_path / "c.db", SLACK_BOT_TOKEN=secret, PORT="nope")
     assert result.returncode == 2
     assert secret not in result.stdout + result.stderr
+
+
+EXPORT_SCRIPT = """admins alice
+clock +1h
+bob: #t1 Mitigate first: pause the job, list the duplicate charges, refund them and tell support what to say.
+carol: #t1 Stop the cron job, then compare provider charges with our ledger before refunding anyone at all.
+carol: /vote 1
+bob: /streak export
+bob: /streak card
+alice: /drill-admin export json
+clock +1d
+"""
+
+
+def test_export_from_the_console_and_the_cli_and_import_it_back(tmp_path):
+    files = tmp_path / "files"
+    args = ["run", "--start", "2026-11-23T08:00:00Z", "--files", str(files)]
+    console = run_cli(args, tmp_path / "e.db", EXPORT_SCRIPT)
+    assert console.returncode == 0, console.stderr
+    assert f"File: {files}/drillbot-bob-2026-11-23.zip" in console.stdout
+    assert (files / "drillbot-drills-2026-11-23.zip").stat().st_size > 0
+    assert (files / "streak-card-bob-2026-11-23.png").read_bytes().startswith(b"\x89PNG")
+    assert "Description: Stats card. bob: current streak 1 drill day" in console.stdout
+    out = tmp_path / "out"
+    channel = ["--channel", "console:local:drills"]
+    exported = run_cli(
+        ["export", *channel, "--format", "json", "--out", str(out)], tmp_path / "e.db"
+    )
+    assert exported.returncode == 0, exported.stderr
+    assert f"{out}/votes.json: 1 rows" in exported.stdout
+    standings = [
+        json.loads(line.rstrip(","))
+        for line in (out / "standings.json").read_text().splitlines()[1:-1]
+    ]
+    assert [(s["display_name"], s["points"]) for s in standings] == [("bob", 6), ("carol", 2)]
+    fresh = run_cli(["import-export", str(out), *channel], tmp_path / "fresh.db")
+    assert fresh.returncode == 0, fresh.stderr
+    assert "votes 1" in fresh.stdout
+    again = tmp_path / "again"
+    run_cli(["export", *channel, "--out", str(again)], tmp_path / "fresh.db")
+    assert (again / "standings.csv").read_text().splitlines()[1:] == [
+        "bob,bob,6,1,1",
+        "carol,carol,2,1,0",
+    ]
+    report = run_cli(["stats", *channel, "--at", "2026-11-24T08:00:00Z"], tmp_path / "e.db")
+    assert report.returncode == 0, report.stderr
+    assert (
+        "2 daily drills; on average 1.0 of 2 active members answered each (50%)." in report.stdout
+    )
+    assert "Median time to first answer: 0 min." in report.stdout
+    refused = run_cli(["export", "--channel", "nope", "--out", str(out)], tmp_path / "e.db")
+    assert refused.returncode == 2 and "PLATFORM:SPACE:CHANNEL" in refused.stderr

@@ -22,3 +22,15 @@ def test_the_readme_lists_every_command_with_its_audience_and_reply():
         for c in COMMANDS
     ]
     assert readme_commands() == expected
+
+
+def test_the_readme_grammar_documents_every_console_line():
+    """Each kind of line in the console's own help (event ids and ``mark`` included)."""
+    from bot.platforms.console.session import HELP
+
+    section = README.read_text(encoding="utf-8").split("## The console channel\n", 1)[1]
+    grammar = section.split("\n## ", 1)[0]
+    firsts = {line.split()[0] for line in HELP.splitlines() if re.match(r"  \S", line)}
+    assert {"clock", "admins", "bots", "mark", "[e17]", "NAME:"} <= firsts
+    for first in firsts:
+        assert f"| `{first}" in grammar, first

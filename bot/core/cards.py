@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from bot.core.model import AnswerTally, ChannelSettings, Standing
@@ -29,14 +29,7 @@ class ResultsCard:
     voters: int
     on_demand: bool = False  # an on-demand reveal for one member, not a round's results
     others: tuple[AnswerTally, ...] = ()  # every other on-time answer, by number, named briefly
-
-
-@dataclass(frozen=True)
-class LeaderboardCard:
-    title: str
-    standings: tuple[Standing, ...]
-    first: date | None = None
-    last: date | None = None
+    reviews: tuple[str, ...] = ()  # what reviewers saw in each answer (``readouts``), in words
 
 
 @dataclass(frozen=True)
@@ -68,9 +61,52 @@ class VoteReceipt:
     answer_id: int
     votes: int
     voted: bool
+    author_name: str = ""  # for platforms that render the name their own way
 
 
-Card = DrillCard | ResultsCard | LeaderboardCard | StreakCard | SettingsCard | Notice | VoteReceipt
+@dataclass(frozen=True)
+class BallotCard:
+    """The vote button under an answer, posted in the round's thread; ``number`` is the answer's
+    number in its round (what members see and ``vote N`` takes), ``answer_id`` the button's value."""
+
+    answer_id: int
+    author_name: str
+    number: int = 0
+
+
+@dataclass(frozen=True)
+class FileCard:
+    """A file for the member (an export archive, a picture): ``alt_text`` describes it in words
+    for screen readers, ``summary_text`` is shown with it as its text equivalent."""
+
+    filename: str
+    data: bytes = field(repr=False)
+    alt_text: str
+    summary_text: str
+
+
+@dataclass(frozen=True)
+class LeaderboardCard:
+    title: str
+    standings: tuple[Standing, ...]
+    first: date | None = None
+    last: date | None = None
+    # Places moved since the week before, one per standing (None: not in that week's top 10).
+    moves: tuple[int | None, ...] = ()
+    image: FileCard | None = None  # the weekly post's picture, attached where the platform can
+
+
+Card = (
+    DrillCard
+    | ResultsCard
+    | LeaderboardCard
+    | StreakCard
+    | SettingsCard
+    | Notice
+    | VoteReceipt
+    | BallotCard
+    | FileCard
+)
 
 
 @dataclass(frozen=True)
@@ -101,8 +137,10 @@ class AnswerReceipt:
     round_id: int
     created: bool
     late: bool
-    truncated: bool
+    truncated: bool  # the answer reached the stored limit: the text past it was not kept
     reveal: ResultsCard | None = None
     number: int = 0  # the answer's number in its round (1, 2, 3... in posting order)
     too_short: int = 0  # the channel's minimum length when the answer is still shorter, else 0
     news: tuple[str, ...] = ()  # streak changes the author has not been told about
+    full: bool = False  # the answer already held the limit: nothing of this message was added
+    after_review: bool = False  # the author had reviewed (seen the rubric) before this message

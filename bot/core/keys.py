@@ -43,6 +43,11 @@ def ballot_post(answer_id: int) -> str:
     return f"ballot:{answer_id}"
 
 
+def notice_post(channel_id: int, request_key: str) -> str:
+    """A command's public reply in a channel; a redelivered command finds the same post."""
+    return f"notice:{channel_id}:{request_key}"
+
+
 def vote_request(request_key: str) -> str:
     """A vote click or command, claimed so a redelivered one counts once."""
     return f"vote:{request_key}"

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.core.text import clean_name
 from bot.core.vocab import PostKind, PostStatus, RoundMode, RoundStatus
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -25,6 +26,7 @@ class ChannelSettings:
     weekly_day: int = 0
     weekly_time: time = time(9, 0)
     min_answer_chars: int = 80  # shorter answers are kept but earn no points and no streak day
+    show_reviewers: bool = False  # results name who ticked what (otherwise only shares are shown)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -52,6 +54,10 @@ class Actor:
     display_name: str
     is_admin: bool = False
     is_bot: bool = False
+
+    def __post_init__(self) -> None:
+        # Names enter the core here: no terminal escapes, control characters or bidi overrides.
+        object.__setattr__(self, "display_name", clean_name(self.display_name))
 
 
 @dataclass(frozen=True)
@@ -143,6 +149,22 @@ class PostJob:
     status: PostStatus
     last_error: str | None
     next_attempt_at: datetime
+    created_at: datetime | None = None  # when the post was claimed
+    lease_until: datetime | None = None  # set while a send is under way or its outcome is unknown
+
+    @property
+    def outcome_unknown(self) -> bool:
+        """An earlier attempt may have posted: its lease was never released (a crash) or was
+        kept on purpose (a timeout). Read before this attempt's own lease is taken."""
+        return self.lease_until is not None
+
+
+@dataclass(frozen=True)
+class PostContent:
+    """What a ballot or notice post shows (other posts derive theirs from a round or a week)."""
+
+    answer_id: int | None = None
+    body: str | None = None
 
 
 @dataclass(frozen=True)
@@ -157,3 +179,28 @@ class MemberAnswer:
     local_date: date
     late: bool
     votes: int
+
+
+@dataclass(frozen=True)
+class ConnectionState:
+    """A platform's connection as its runtime last reported it: ``connected``, ``reconnecting``,
+    ``failed`` (``detail`` says why and what to fix) or ``stopped``."""
+
+    platform: str
+    state: str
+    detail: str | None
+    changed_at: datetime
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A fault in a channel only an admin can fix, as the problems table keeps it."""
+
+    channel_id: int
+    channel_ref: str
+    kind: str
+    detail: str  # the fix, in words
+    attempts: int
+    first_seen: datetime
+    last_seen: datetime
+    notified_at: datetime | None = None

@@ -40,7 +40,7 @@ def results_text(card: cards.ResultsCard) -> str:
         others = wording.others_line(named)
         lines += [others] if others else []
         lines.append("")
-    for section in wording.reveal_sections(card.drill):
+    for section in wording.results_sections(card):
         lines += [f"{section.heading}:", *_items(section), ""]
     return "\n".join(lines).rstrip()
 
@@ -104,6 +104,10 @@ def _duration(settings: ChannelSettings) -> str:
     return f"{hours}h{rest:02d}m" if rest else f"{hours}h"
 
 
+def ballot_text(card: cards.BallotCard) -> str:
+    return wording.ballot(card.number or card.answer_id, defang_mentions(card.author_name))
+
+
 def render_text(card: cards.Card) -> str:
     match card:
         case cards.DrillCard():
@@ -118,5 +122,9 @@ def render_text(card: cards.Card) -> str:
             return settings_text(card)
         case cards.Notice() | cards.VoteReceipt():
             return card.text
+        case cards.BallotCard():
+            return ballot_text(card)
+        case cards.FileCard():
+            return card.summary_text
         case _:
             assert_never(card)

@@ -9,14 +9,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from bot.core.model import WEEKDAYS
 
-_DURATION = re.compile(r"^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?$")
+_DURATION = re.compile(r"^(?:(\d{1,5})d)?(?:(\d{1,5})h)?(?:(\d{1,6})m)?$", re.ASCII)
 MIN_WINDOW = timedelta(minutes=10)
 MAX_WINDOW = timedelta(days=7)
 
 
 def parse_time(text: str) -> time:
     """``HH:MM`` on a 24-hour clock."""
-    match = re.fullmatch(r"(\d{1,2}):(\d{2})", text.strip())
+    match = re.fullmatch(r"(\d{1,2}):(\d{2})", text.strip(), re.ASCII)
     if not match or int(match[1]) > 23 or int(match[2]) > 59:
         raise ValueError(
             f"'{text}' is not a time; use HH:MM on a 24-hour clock, like 09:00 or 18:30."
@@ -102,8 +102,8 @@ def parse_kinds(text: str, known: Collection[str]) -> tuple[str, ...]:
 def parse_window(text: str) -> timedelta:
     """A duration such as ``24h``, ``90m``, ``1d12h`` or a bare number of hours."""
     word = text.strip().lower()
-    if word.isdigit():
-        window = timedelta(hours=int(word))
+    if word.isascii() and word.isdigit():
+        window = timedelta(hours=int(word[:6])) if len(word) <= 6 else MAX_WINDOW * 2
     else:
         match = _DURATION.fullmatch(word)
         if not word or not match:
@@ -120,12 +120,30 @@ MAX_ANSWER_NUMBER = 1_000_000_000
 
 def parse_answer_number(text: str) -> int:
     """An answer's number as a member types it (``12`` or ``#12``): ASCII digits, in range."""
+    return _number(
+        text,
+        f"'{text[:20]}' is not an answer number; use 'vote N', like 'vote 2'.",
+        "That answer number is out of range; use the number shown in the thread.",
+    )
+
+
+def parse_round_number(text: str) -> int:
+    """A drill round's number as a button carries it: ASCII digits, in range."""
+    return _number(
+        text,
+        f"'{text[:20]}' is not a drill's number.",
+        "That drill is not one of Drillbot's; use the buttons on a current drill.",
+    )
+
+
+def _number(text: str, not_a_number: str, out_of_range: str) -> int:
+    """A positive number of ASCII digits (``#12`` too) that fits the database's ids."""
     word = text.strip().removeprefix("#")
     if not (word.isascii() and word.isdigit()):
-        raise ValueError(f"'{text[:20]}' is not an answer number; use 'vote N', like 'vote 2'.")
+        raise ValueError(not_a_number)
     number = int(word[:12])
     if not 1 <= number <= MAX_ANSWER_NUMBER or len(word) > 12:
-        raise ValueError("That answer number is out of range; use the number shown in the thread.")
+        raise ValueError(out_of_range)
     return number
 
 
@@ -155,3 +173,14 @@ def parse_min_length(text: str) -> int:
     if not (word.isascii() and word.isdigit()) or not low <= int(word[:6]) <= high:
         raise ValueError(f"Use a number of characters from {low} to {high}, like 80.")
     return int(word)
+
+
+VISIBILITY = {"public": True, "on": True, "private": False, "off": False}
+
+
+def parse_visibility(text: str) -> bool:
+    """``public``/``on`` or ``private``/``off``."""
+    found = VISIBILITY.get(text.strip().lower())
+    if found is None:
+        raise ValueError("Use public (results name who ticked what) or private (shares only).")
+    return found

@@ -24,6 +24,8 @@ class PostKind(StrEnum):
     DRILL = "drill"
     RESULTS = "results"
     LEADERBOARD = "leaderboard"
+    BALLOT = "ballot"  # the vote button under an answer
+    NOTICE = "notice"  # a public reply to a command (its text is kept with the post)
 
 
 class PostStatus(StrEnum):

@@ -3,13 +3,13 @@ embeds, blocks). Names and drill text passed in must already be escaped for the 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from bot.core.cards import AnswerReceipt, DrillCard
+from bot.core.cards import AnswerReceipt, DrillCard, ResultsCard
 from bot.core.model import AnswerTally, Standing
-from bot.core.text import MAX_ANSWER_CHARS
+from bot.core.text import LIMIT_FULL, MAX_ANSWER_CHARS
 from drills import Drill, FollowUp, Level, kind_info, kind_label
 
 RESULTS = "Results"
@@ -21,6 +21,7 @@ STAFF_BAR = "Staff bar"
 RED_FLAGS = "Red flags"
 SKETCH = "A strong answer sketch"
 FOLLOW_UPS = "Follow-up questions"
+REVIEWS = "What reviewers saw"
 EMPTY_LEADERBOARD = "No points yet. Answer today's drill to get on the board."
 FACTS_ON_REQUEST = "Ask the interviewer: `ask` lists the questions, `ask N` answers one, privately."
 NOT_RECORDED = (
@@ -98,6 +99,12 @@ class Section:
     bulleted: bool = True
 
 
+def results_sections(card: ResultsCard) -> tuple[Section, ...]:
+    """The reviews of the round's answers (member text: escape it fully), then the reveal."""
+    reviews = (Section(REVIEWS, card.reviews),) if card.reviews else ()
+    return (*reviews, *reveal_sections(card.drill))
+
+
 def reveal_sections(drill: Drill) -> tuple[Section, ...]:
     """What strong answers cover, in reading order; a section with nothing in it is left out."""
     sketch = (drill.strong_answer,) if drill.strong_answer else ()
@@ -146,6 +153,8 @@ def standing_stats(standing: Standing) -> str:
 
 def answer_receipt(receipt: AnswerReceipt) -> str:
     """What a member is told when their message became (part of) an answer."""
+    if receipt.full:
+        return LIMIT_FULL
     text = _receipt_head(receipt, f"#{receipt.number or receipt.answer_id}")
     if receipt.truncated:
         text += f" Only its first {MAX_ANSWER_CHARS:,} characters were kept."
@@ -154,6 +163,8 @@ def answer_receipt(receipt: AnswerReceipt) -> str:
 
 def _receipt_head(receipt: AnswerReceipt, number: str) -> str:
     late = "late " if receipt.late else ""
+    if receipt.after_review:
+        return _after_review(receipt, number)
     if receipt.too_short:
         return (
             f"Recorded as {late}answer {number}, but answers under {receipt.too_short} characters "
@@ -167,6 +178,18 @@ def _receipt_head(receipt: AnswerReceipt, number: str) -> str:
             "streak but earns no points or votes."
         )
     return f"Recorded as answer {number}; members can now vote for it."
+
+
+def _after_review(receipt: AnswerReceipt, number: str) -> str:
+    if receipt.created:
+        return (
+            f"Recorded as late answer {number}: you reviewed in this round before answering, and "
+            "reviewing shows the rubric, so it counts for your streak but earns no points or votes."
+        )
+    return (
+        f"Kept in the thread, but answer {number} is judged as it stood at your first review: "
+        "reviewing showed you the rubric."
+    )
 
 
 def others_line(others: Sequence[AnswerTally], limit: int = 900) -> str | None:
@@ -198,3 +221,24 @@ def vote_receipt(author: str, count: int, voted: bool) -> str:
 def ballot(number: int, author: str) -> str:
     """The line under each new answer in a round's thread, beside its Vote button."""
     return f"Answer #{number} by {author}: vote if you would hire this answer."
+
+
+def _export_rows(counts: Mapping[str, int]) -> str:
+    return ", ".join(f"{name.replace('_', ' ')} {count}" for name, count in counts.items())
+
+
+def export_summary(who: str, counts: Mapping[str, int]) -> str:
+    """The text beside an export archive: what it holds, file by file."""
+    return f"Drillbot export for {who}: a zip archive of {len(counts)} files ({_export_rows(counts)} rows)."
+
+
+def export_alt_text(counts: Mapping[str, int]) -> str:
+    return f"A zip archive of Drillbot data: {_export_rows(counts)} rows."
+
+
+def file_sent_to_dm(summary: str) -> str:
+    return f"{summary} Sent to you in a direct message from Drillbot."
+
+
+def file_not_sent(reason: str) -> str:
+    return f"Drillbot could not send you the file ({reason}); please try again later."

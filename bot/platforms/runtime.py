@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from bot.core.ports import Platform
 
@@ -21,4 +21,18 @@ class PlatformRuntime(Protocol):
 
     async def stop(self) -> None:
         """Disconnect and release every resource; safe to call twice."""
+        ...
+
+
+class ConnectionLost(Exception):
+    """A platform's connection ended for good; the message names the cause and the fix."""
+
+
+@runtime_checkable
+class Watched(Protocol):
+    """A runtime whose connection can end for good (a fatal close), which it reports."""
+
+    async def watch(self) -> None:
+        """Return once stopped; raise (the message names cause and fix) when the connection
+        ended for good, so the process exits non-zero and its manager restarts it."""
         ...

@@ -15,6 +15,10 @@ from bot.storage.uow import Database
 
 __all__ = ["DatabaseUnavailable", "create_engine", "is_sqlite", "normalize_url", "open_database"]
 SQLITE_BUSY_TIMEOUT_MS = 5_000
+# PostgreSQL waits as long as SQLite does for a lock, and no longer for a connection, so a member's
+# action meets "please try again" in seconds instead of waiting for ever.
+POSTGRES_LOCK_TIMEOUT_MS = 5_000
+POSTGRES_CONNECT_SECONDS = 5.0
 
 
 def normalize_url(url: str) -> str:
@@ -37,7 +41,7 @@ def open_database(url: str, **options: Any) -> Database:
     url = normalize_url(url)
     if not is_sqlite(url):
         options.setdefault("pool_pre_ping", True)
-        return Database(create_async_engine(url, **options))
+        return Database(create_async_engine(url, **_with_timeouts(options)))
     _check_sqlite_path(url)
     sync_url = make_url(url).set(drivername="sqlite+pysqlite")
     sync_engine = create_sync_engine(sync_url, pool_reset_on_return=None, **options)
@@ -45,6 +49,16 @@ def open_database(url: str, **options: Any) -> Database:
     async_engine = create_async_engine(url, **options)
     _tune_sqlite(async_engine.sync_engine)
     return Database(async_engine, sync_engine)
+
+
+def _with_timeouts(options: dict[str, Any]) -> dict[str, Any]:
+    """asyncpg's connect timeout and the server's ``lock_timeout``, unless given."""
+    connect_args = dict(options.get("connect_args") or {})
+    connect_args.setdefault("timeout", POSTGRES_CONNECT_SECONDS)
+    server = dict(connect_args.get("server_settings") or {})
+    server.setdefault("lock_timeout", str(POSTGRES_LOCK_TIMEOUT_MS))
+    connect_args["server_settings"] = server
+    return {**options, "connect_args": connect_args}
 
 
 def create_engine(url: str, **options: Any) -> AsyncEngine:
@@ -62,6 +76,8 @@ def _check_sqlite_path(url: str) -> None:
     database = make_url(url).database
     if not database or database == ":memory:":
         return
+    if database.startswith("file:"):  # a URI filename (``?mode=ro&uri=true``)
+        database = database.removeprefix("file:").split("?", 1)[0]
     folder = Path(database).expanduser().resolve().parent
     if not folder.is_dir():
         raise DatabaseUnavailable(f"cannot create the SQLite file {database}: no folder {folder}")

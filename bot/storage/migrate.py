@@ -49,6 +49,32 @@ async def current_revision(database: Database) -> str | None:
         )
 
 
+READ_ONLY = (
+    "the database is read-only ({reason}); Drillbot writes every answer and vote to it: "
+    "check DATABASE_URL and that the database (the SQLite file and its folder) is writable"
+)
+
+
+async def check_writable(database: Database) -> None:
+    """``DatabaseUnavailable`` when the database can be read but not written, found at start
+    rather than by every member's first vote."""
+    try:
+        async with database.engine.connect() as connection:
+            await connection.run_sync(_write_probe)
+    except (OperationalError, DBAPIError) as error:
+        raise DatabaseUnavailable(READ_ONLY.format(reason=_reason(error))) from error
+
+
+def _write_probe(connection: Any) -> None:
+    """A write that changes nothing, rolled back (SQLite); the session's flag (PostgreSQL)."""
+    if connection.dialect.name == "sqlite":
+        version = int(connection.exec_driver_sql("PRAGMA user_version").scalar() or 0)
+        connection.exec_driver_sql(f"PRAGMA user_version = {version}")
+    elif connection.exec_driver_sql("SHOW transaction_read_only").scalar() == "on":
+        raise DatabaseUnavailable(READ_ONLY.format(reason="transaction_read_only is on"))
+    connection.rollback()
+
+
 def head_revision() -> str | None:
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.types import TypeDecorator
 
@@ -70,6 +71,7 @@ channels = Table(
     Column("weekly_day", Integer, nullable=False),
     Column("weekly_time", String(5), nullable=False),
     Column("min_answer_chars", Integer, nullable=False, server_default="80"),
+    Column("show_reviewers", Boolean, nullable=False, server_default=false()),
     _when("next_post_at", nullable=True),
     _when("next_weekly_at", nullable=True),
     _when("created_at"),
@@ -162,6 +164,27 @@ fact_requests = Table(
     UniqueConstraint("round_id", "member_id", "fact_index"),
 )
 
+# Rubric reviews, one row per reviewer and answer (never counters): the points ticked ("1,3,4"),
+# the read (staff, senior, not yet) and a note. A member reviewing their own on-demand answer is
+# a self-assessment.
+reviews = Table(
+    "reviews",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("answer_id", ForeignKey("answers.id", ondelete="CASCADE"), nullable=False),
+    Column("round_id", ForeignKey("rounds.id", ondelete="CASCADE"), nullable=False),
+    Column("reviewer_id", ForeignKey("members.id"), nullable=False),
+    Column("points", String(40), nullable=False),
+    Column("read", String(8), nullable=False),
+    Column("note", String(200), nullable=True),
+    Column("self_assessed", Boolean, nullable=False),
+    _when("created_at"),
+    _when("updated_at"),
+    UniqueConstraint("answer_id", "reviewer_id"),
+    Index(None, "round_id"),
+    Index(None, "reviewer_id"),
+)
+
 round_scores = Table(
     "round_scores",
     metadata,
@@ -173,6 +196,8 @@ round_scores = Table(
     Column("answers", Integer, nullable=False),
     Column("votes", Integer, nullable=False),
     Column("bonus", Integer, nullable=False),
+    Column("reviews", Integer, nullable=False, server_default="0"),  # peer reviews received
+    Column("reviewing", Integer, nullable=False, server_default="0"),  # reviews given, paid
     Column("points", Integer, nullable=False),
     UniqueConstraint("round_id", "member_id"),
     Index(None, "channel_id", "local_date"),
@@ -255,6 +280,33 @@ posts = Table(
     _when("created_at"),
     _when("sent_at", nullable=True),
     Index(None, "status", "next_attempt_at"),
+    Index(None, "channel_id", "sent_at"),
+)
+
+# What a ballot or notice post shows; other posts derive theirs from their round or week
+# (migration 0006).
+post_contents = Table(
+    "post_contents",
+    metadata,
+    Column("post_id", ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True),
+    Column("answer_id", ForeignKey("answers.id", ondelete="CASCADE"), nullable=True),
+    Column("body", Text, nullable=True),
+)
+
+# Faults only an admin can fix, one row per channel and kind (migration 0006). A row is live until
+# a post in its channel is sent after ``last_seen``; ``notified_at`` says the admins were told.
+channel_problems = Table(
+    "channel_problems",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("channel_id", ForeignKey("channels.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(64), nullable=False),
+    Column("detail", Text, nullable=False),
+    Column("attempts", Integer, nullable=False),
+    _when("first_seen"),
+    _when("last_seen"),
+    _when("notified_at", nullable=True),
+    UniqueConstraint("channel_id", "kind"),
 )
 
 # Requests that change state when repeated (a vote toggles), claimed by the platform's id for
@@ -361,4 +413,17 @@ slack_oauth_states = Table(
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("state", String(200), nullable=False),
     Column("expire_at", DateTime, nullable=False),
+)
+
+
+# ----- Connection states (migration 0006) ------------------------------------------------------
+
+# Each platform's gateway or socket state as its runtime last reported it (``drillbot status``).
+connections = Table(
+    "connections",
+    metadata,
+    Column("platform", String(16), primary_key=True),
+    Column("state", String(16), nullable=False),
+    Column("detail", Text, nullable=True),
+    _when("changed_at"),
 )

@@ -13,18 +13,30 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, exc
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.core.errors import StorageUnavailable
+from bot.storage.repos.analytics import AnalyticsRepo
 from bot.storage.repos.answers import AnswerRepo
 from bot.storage.repos.channels import ChannelRepo, MemberRepo
+from bot.storage.repos.connections import ConnectionRepo
+from bot.storage.repos.exports import ExportRepo
 from bot.storage.repos.posts import PostRepo
+from bot.storage.repos.problems import ProblemRepo
 from bot.storage.repos.requests import RequestRepo
+from bot.storage.repos.reviews import ReviewRepo
 from bot.storage.repos.rounds import RoundRepo
 from bot.storage.repos.scores import ScoreRepo
 from bot.storage.repos.streaks import StreakRepo
 
 T = TypeVar("T")
+# A locked SQLite file, a database server that is down or unreachable, a pool with no connection
+# to spare: the work did not happen, and trying again later may succeed.
+UNAVAILABLE = (exc.OperationalError, exc.InterfaceError, exc.TimeoutError, OSError, TimeoutError)
+# PostgreSQL's words for the same: connection exceptions (08), too little room (53), an operator
+# stopping the server (57), and a lock not granted within lock_timeout (55P03).
+UNAVAILABLE_SQLSTATE = ("08", "53", "57", "55P03")
 
 
 class UnitOfWork:
@@ -37,9 +49,14 @@ class UnitOfWork:
         self.rounds = RoundRepo(connection)
         self.answers = AnswerRepo(connection)
         self.scores = ScoreRepo(connection)
+        self.reviews = ReviewRepo(connection)
         self.streaks = StreakRepo(connection)
         self.posts = PostRepo(connection)
         self.requests = RequestRepo(connection)
+        self.connections = ConnectionRepo(connection)
+        self.problems = ProblemRepo(connection)
+        self.exports = ExportRepo(connection)
+        self.analytics = AnalyticsRepo(connection)
 
     def commit(self) -> None:
         self.connection.commit()
@@ -54,6 +71,13 @@ def _in_transaction(connection: Connection, work: Callable[[UnitOfWork], T]) -> 
             connection.rollback()
 
 
+def reason(error: BaseException) -> str:
+    """The first line of what the driver said (no SQL, no parameters)."""
+    original = getattr(error, "orig", None) or error
+    text = str(original).strip()
+    return text.splitlines()[0] if text else type(original).__name__
+
+
 class Database:
     """Runs units of work; made once per process in ``bootstrap``."""
 
@@ -64,6 +88,17 @@ class Database:
         self._thread = ThreadPoolExecutor(1, thread_name_prefix="sqlite") if sync_engine else None
 
     async def run(self, work: Callable[[UnitOfWork], T]) -> T:
+        """Run ``work`` in one transaction; ``StorageUnavailable`` when the database cannot."""
+        try:
+            return await self._run(work)
+        except UNAVAILABLE as error:
+            raise StorageUnavailable(f"{type(error).__name__}: {_first_line(error)}") from error
+        except exc.DBAPIError as error:
+            if not str(getattr(error.orig, "sqlstate", "")).startswith(UNAVAILABLE_SQLSTATE):
+                raise
+            raise StorageUnavailable(f"{type(error).__name__}: {_first_line(error)}") from error
+
+    async def _run(self, work: Callable[[UnitOfWork], T]) -> T:
         if self._sync_engine is not None and self._thread is not None:
             loop = asyncio.get_running_loop()
             return await loop.run_in_executor(self._thread, self._run_sqlite, work)
@@ -81,3 +116,8 @@ class Database:
         if self._sync_engine is not None:
             self._sync_engine.dispose()
         await self.engine.dispose()
+
+
+def _first_line(error: BaseException) -> str:
+    """SQLAlchemy's messages carry the statement and its parameters after the first line."""
+    return str(error).strip().split("\n", 1)[0][:200]

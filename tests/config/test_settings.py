@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -120,7 +121,7 @@ def test_slack_oauth_client_id_alone_wants_slack(monkeypatch: pytest.MonkeyPatch
         (
             "DRILLBOT_CUSTOM_DRILLS_DIR",
             "/nonexistent",
-            "DRILLBOT_CUSTOM_DRILLS_DIR: Value error, no such folder: /nonexistent",
+            "DRILLBOT_CUSTOM_DRILLS_DIR: no such folder: /nonexistent",
         ),
         ("DRILLBOT_DISCORD_GUILD_ID", "my-guild", "DRILLBOT_DISCORD_GUILD_ID: Input should be"),
     ],
@@ -246,3 +247,26 @@ def test_settings_errors_never_show_a_secret(monkeypatch: pytest.MonkeyPatch) ->
     assert "DRILLBOT_DISCORD_GUILD_ID" in text
     for secret in SECRETS:
         assert secret not in text
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("garbage", "DATABASE_URL: not a database URL"),
+        ("mysql://u:pw@host/db", "DATABASE_URL: 'mysql' databases are not supported"),
+        ("oracle+cx://h/db", "DATABASE_URL: 'oracle' databases are not supported"),
+    ],
+)
+def test_a_database_url_drillbot_cannot_open_is_refused(monkeypatch, url, problem):
+    monkeypatch.setenv("DATABASE_URL", url)
+    with pytest.raises(SettingsError, match=re.escape(problem)) as refused:
+        load_settings(None)
+    assert "pw@" not in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    "url", ["sqlite:///x.db", "sqlite+aiosqlite:///x.db", "postgres://u@h/d", "postgresql:///d"]
+)
+def test_the_database_urls_drillbot_opens_are_accepted(monkeypatch, url):
+    monkeypatch.setenv("DATABASE_URL", url)
+    assert load_settings(None).core.database_url == url

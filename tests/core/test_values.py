@@ -12,6 +12,7 @@ from bot.core.values import (
     parse_day,
     parse_days,
     parse_kinds,
+    parse_round_number,
     parse_time,
     parse_timezone,
     parse_window,
@@ -217,3 +218,32 @@ def test_parse_window_components(days: int, hours: int, minutes: int) -> None:
     else:
         with pytest.raises(ValueError, match="between 10 minutes and 7 days"):
             parse_window(text)
+
+
+# --- numbers members type (huge, non-ASCII) ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text", ["9" * 30, "99999999999h", "1d99999h", "99999999999999999999999m", "١٢h", "٣"]
+)
+def test_parse_window_refuses_huge_and_non_ascii_numbers(text: str) -> None:
+    with pytest.raises(ValueError, match=r"not a duration|between 10 minutes and 7 days"):
+        parse_window(text)
+
+
+@pytest.mark.parametrize("text", ["٠٩:٠٠", "09:٣٠"])
+def test_parse_time_takes_ascii_digits_only(text: str) -> None:
+    with pytest.raises(ValueError, match="is not a time"):
+        parse_time(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [("12", None), ("#3", None), ("0", "not one of"), ("9" * 19, "not one of"), ("٣", "not a")],
+)
+def test_parse_round_number(text: str, message: str | None) -> None:
+    if message is None:
+        assert parse_round_number(text) == int(text.lstrip("#"))
+        return
+    with pytest.raises(ValueError, match=message):
+        parse_round_number(text)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy.exc import OperationalError
 
 from bot.storage.engine import DatabaseUnavailable, is_sqlite, normalize_url, open_database
 from bot.storage.migrate import upgrade
@@ -52,7 +53,7 @@ async def test_sqlite_is_created_with_wal_and_foreign_keys(tmp_path):
 async def test_a_locked_sqlite_database_fails_the_use_case_not_the_process(tmp_path):
     import sqlite3
 
-    from sqlalchemy.exc import OperationalError
+    from bot.core.errors import StorageUnavailable
 
     database = open_database(f"sqlite:///{tmp_path}/locked.db")
     await upgrade(database)
@@ -62,8 +63,9 @@ async def test_a_locked_sqlite_database_fails_the_use_case_not_the_process(tmp_p
         import bot.storage.engine as engine_module
 
         assert engine_module.SQLITE_BUSY_TIMEOUT_MS == 5000
-        with pytest.raises(OperationalError, match="locked"):
+        with pytest.raises(StorageUnavailable, match="locked") as failed:
             await database.run(lambda uow: uow.channels.all())
+        assert isinstance(failed.value.__cause__, OperationalError)
     finally:
         blocker.rollback()
         blocker.close()

@@ -236,4 +236,5 @@ async def _snapshot(db):  # type: ignore[no-untyped-def]
 def _old_columns(name):  # type: ignore[no-untyped-def]
     """A table's columns without the ones later migrations added (they have defaults)."""
     table = metadata.tables[name]
-    return [column for column in table.columns if column.name != "min_answer_chars"]
+    later = {"min_answer_chars", "show_reviewers", "reviews", "reviewing"}
+    return [column for column in table.columns if column.name not in later]

@@ -12,7 +12,7 @@ from bot.core.schedule import local_date
 from bot.core.scoring import ANSWER_POINTS, RoundScore
 from bot.core.services import attendance
 from bot.core.services.context import Core, catalogue_for
-from bot.core.text import MAX_ANSWER_CHARS
+from bot.core.text import MAX_ANSWER_CHARS, clean_input
 from bot.core.vocab import RoundMode, RoundStatus
 from bot.storage.uow import UnitOfWork
 
@@ -21,6 +21,7 @@ async def receive_message(
     core: Core, author: Actor, place: Place, message_ref: str, text: str, now: datetime
 ) -> AnswerReceipt | None:
     """A message in a thread; None when it is not an answer (not a round's thread, a bot, empty)."""
+    text = clean_input(text)
     if author.is_bot or place.thread_ref is None or not text.strip():
         return None
     return await core.db.run(
@@ -32,6 +33,7 @@ async def submit_answer(
     core: Core, author: Actor, round_id: int, message_ref: str, text: str, now: datetime
 ) -> AnswerReceipt | None:
     """An answer given without a thread message (a Discord modal, a Slack dialog)."""
+    text = clean_input(text)
     if author.is_bot or not text.strip():
         return None
     return await core.db.run(
@@ -53,13 +55,21 @@ def _record(
     member_id = uow.members.ensure(author)
     if round_.mode is RoundMode.ON_DEMAND and member_id != round_.requested_by:
         return None
-    late = round_.is_closed_at(now)
+    # Reviewing shows the rubric: an answer begun after the member's first review is late.
+    judged = round_.mode is RoundMode.DAILY and uow.reviews.has_reviewed(round_.id, member_id)
+    on_time = uow.answers.of_member(round_.id, member_id, False)
+    late = round_.is_closed_at(now) or (judged and on_time is None)
     stored = text[:MAX_ANSWER_CHARS]
     answer = uow.answers.of_member(round_.id, member_id, late)
+    if answer is not None and len(answer.text) >= MAX_ANSWER_CHARS:
+        return AnswerReceipt(answer.id, round_.id, False, late, True, full=True)
+    total = len(text) if answer is None else len(answer.text) + 1 + len(text)
     answer_id = answer.id if answer else uow.answers.create(round_.id, member_id, late, stored, now)
     if not uow.answers.add_message(answer_id, round_.id, ref, stored, now):
         return None  # the same message delivered twice (a reconnect, a retried event)
-    full = uow.answers.refresh_text(answer_id, now, MAX_ANSWER_CHARS) if answer else stored
+    full = stored if answer is None else answer.text
+    if answer is not None and not (judged and not late):
+        full = uow.answers.refresh_text(answer_id, now, MAX_ANSWER_CHARS)
     channel = uow.channels.get(round_.channel_id)
     assert channel is not None  # rounds are deleted with their channel
     counts = len(full.strip()) >= channel.settings.min_answer_chars
@@ -71,11 +81,12 @@ def _record(
         round_.id,
         answer is None,
         late,
-        len(text) > MAX_ANSWER_CHARS,
+        total > MAX_ANSWER_CHARS,
         reveal,
         number=uow.answers.number_in_round(round_.id, answer_id),
         too_short=0 if counts else channel.settings.min_answer_chars,
         news=tuple(attendance.news(uow, channel, member_id)),
+        after_review=judged and not round_.is_closed_at(now),
     )
     uow.commit()
     return receipt
@@ -124,7 +135,7 @@ async def edit_message(
     core: Core, place: Place, message_ref: str, text: str, now: datetime, editor: Actor
 ) -> Edit:
     """Apply an author's edit to a stored answer message."""
-    values = {"text": text[:MAX_ANSWER_CHARS]}
+    values = {"text": clean_input(text)[:MAX_ANSWER_CHARS]}
     return await core.db.run(lambda uow: _change(uow, place, message_ref, now, editor, values))
 
 
@@ -154,11 +165,18 @@ def _change(
     ):
         return Edit.NOT_YOURS
     uow.answers.change_message(round_.id, message_ref, **values)
-    outcome = Edit.KEPT_AS_JUDGED if round_.is_closed_at(now) else Edit.UPDATED
+    judged = round_.is_closed_at(now) or (editor is not None and _reviewed(uow, round_, answer_id))
+    outcome = Edit.KEPT_AS_JUDGED if judged else Edit.UPDATED
     if outcome is Edit.UPDATED:  # a closed round's answers are history: what was judged stays
         uow.answers.refresh_text(answer_id, now, MAX_ANSWER_CHARS)
     uow.commit()
     return outcome
+
+
+def _reviewed(uow: UnitOfWork, round_: Round, answer_id: int) -> bool:
+    """The author has seen the rubric by reviewing: their edits no longer change the answer."""
+    author = uow.answers.author_of(answer_id)
+    return author is not None and uow.reviews.has_reviewed(round_.id, author)
 
 
 def _round_at(uow: UnitOfWork, place: Place) -> Round | None:
@@ -170,3 +188,13 @@ def _round_at(uow: UnitOfWork, place: Place) -> Round | None:
     if round_ is None or channel is None or round_.channel_id != channel.id:
         return None
     return round_
+
+
+async def message_author(
+    core: Core, platform: str, space_ref: str, message_ref: str
+) -> tuple[str, str | None] | None:
+    """Who wrote a stored answer message, and in which thread: a platform that keeps no message
+    history of its own (the console) asks here after a restart."""
+    return await core.db.run(
+        lambda uow: uow.answers.message_author(platform, space_ref, message_ref)
+    )

@@ -14,7 +14,20 @@ from datetime import datetime
 from bot.core import values
 from bot.core.cards import Reply, refuse, tell
 from bot.core.model import Actor, Channel, Place
-from bot.core.services import admin, attendance, facts, ondemand, standings, votes
+from bot.core.services import (
+    admin,
+    analytics,
+    attendance,
+    exports,
+    facts,
+    ondemand,
+    practice,
+    profile,
+    reviews,
+    standings,
+    stats_cards,
+    votes,
+)
 from bot.core.services import setting_changes as changes
 from bot.core.services.admin import Change
 from bot.core.services.context import Core
@@ -79,6 +92,28 @@ async def _drill(call: Invocation) -> Reply:
     return await ondemand.request_drill(
         call.core, call.actor, call.channel, kind, call.request_key, call.now
     )
+
+
+async def _drill_next(call: Invocation) -> Reply:
+    return await practice.explain_next(call.core, call.actor, call.channel, call.now)
+
+
+async def _drill_due(call: Invocation) -> Reply:
+    return await practice.list_due(call.core, call.actor, call.channel, call.now)
+
+
+async def _review(call: Invocation) -> Reply:
+    return await reviews.review(
+        call.core, call.actor, call.channel, call.place, call.args, call.now
+    )
+
+
+async def _profile(call: Invocation) -> Reply:
+    return await profile.show_profile(call.core, call.actor, call.channel, call.now)
+
+
+async def _profile_delete(call: Invocation) -> Reply:
+    return await profile.delete_profile(call.core, call.actor, call.args, call.now)
 
 
 async def _streak(call: Invocation) -> Reply:
@@ -150,6 +185,24 @@ async def _repair(call: Invocation) -> Reply:
     return await attendance.repair_streak(call.core, call.channel, call.args, call.now)
 
 
+async def _streak_card(call: Invocation) -> Reply:
+    return await stats_cards.stats_card(call.core, call.actor, call.channel, call.now)
+
+
+async def _streak_export(call: Invocation) -> Reply:
+    fmt = call.args[0] if call.args else None
+    return await exports.member_archive(call.core, call.actor, call.channel, fmt, call.now)
+
+
+async def _admin_stats(call: Invocation) -> Reply:
+    return await analytics.admin_stats(call.core, call.channel, call.now)
+
+
+async def _admin_export(call: Invocation) -> Reply:
+    fmt = call.args[0] if call.args else None
+    return await exports.channel_archive(call.core, call.channel, fmt, call.now)
+
+
 async def _post_now(call: Invocation) -> Reply:
     return await admin.post_now(call.core, call.channel, call.now)
 
@@ -172,16 +225,60 @@ QUESTION = Arg("question", "a number from the list, or your question in words", 
 TIME_HINT = "HH:MM on a 24-hour clock, like 09:00"
 REST = Arg("days", "a number of days, like 3d (at most 14 in 90 days)")
 DATES = Arg("dates", "a date or range, like 2026-12-24..2026-12-26", rest=True)
+FORMAT = Arg("format", "csv (the default) or json", optional=True)
+WHICH = Arg("N", "the answer's number in its round, or self for your on-demand drill")
+TICKS = Arg("points", "the rubric points it covers, like 1,3 (or none)", optional=True)
+READ = Arg("read", "staff, senior or not-yet", optional=True)
+NOTE = Arg("note", "one line for the author", optional=True, rest=True)
+CONFIRM = Arg("confirm", "type confirm to delete", optional=True)
 REPAIR = Arg("member days reason", "the member, the streak in days and why", rest=True)
 
 COMMANDS: tuple[Command, ...] = (
     Command("drill", "a drill just for you, now", _drill, (KIND,), wakes=True, personal=True),
+    Command("drill next", "what 'drill' will pick for you, and why", _drill_next, personal=True),
+    Command(
+        "drill due", "your practice schedule: kinds due now and soon", _drill_due, personal=True
+    ),
+    Command(
+        "review",
+        "review answer N against the rubric (N alone shows the rubric)",
+        _review,
+        (WHICH, TICKS, READ, NOTE),
+    ),
+    Command("profile", "your private skill profile", _profile, personal=True),
+    Command(
+        "profile delete",
+        "delete every review you gave and received",
+        _profile_delete,
+        (CONFIRM,),
+        personal=True,
+    ),
+    Command(
+        "profile export",
+        "your own answers and scores, as a file",
+        _streak_export,
+        (FORMAT,),
+        personal=True,
+    ),
     Command("streak", "your streak, freezes and points this week", _streak, personal=True),
     Command(
         "streak rest",
         "days off that neither break nor extend your streak",
         _rest,
         (REST,),
+        personal=True,
+    ),
+    Command(
+        "streak card",
+        "your streak calendar and weekly points, as a picture",
+        _streak_card,
+        personal=True,
+    ),
+    Command(
+        "streak export",
+        "your own answers and scores, as a file",
+        _streak_export,
+        (FORMAT,),
         personal=True,
     ),
     Command(
@@ -244,6 +341,12 @@ COMMANDS: tuple[Command, ...] = (
         "a number of characters, like 80",
         changes.plain(changes.min_length),
     ),
+    _setting(
+        "reviewers",
+        "whether results name who ticked what",
+        "public or private (the default)",
+        changes.plain(changes.show_reviewers),
+    ),
     Command(
         "admin holiday",
         "dates with no drill (clear DATES to undo)",
@@ -272,6 +375,19 @@ COMMANDS: tuple[Command, ...] = (
         "set a member's streak after an outage, logged",
         _repair,
         (REPAIR,),
+        admin=True,
+    ),
+    Command(
+        "admin stats",
+        "participation, kinds, tags and answer times of the last 8 weeks, as a chart",
+        _admin_stats,
+        admin=True,
+    ),
+    Command(
+        "admin export",
+        "the channel's rounds, answers, votes, standings and streak history, as a file",
+        _admin_export,
+        (FORMAT,),
         admin=True,
     ),
 )

@@ -10,6 +10,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from bot.core.cards import Reply, refuse, tell
+from bot.core.errors import StorageUnavailable
 from bot.core.model import Actor, Channel, Place
 from bot.core.services import admin, attendance
 from bot.core.services.command_table import (
@@ -20,13 +21,28 @@ from bot.core.services.command_table import (
     top_level_words,
 )
 from bot.core.services.context import Core
-from bot.core.text import MAX_COMMAND_CHARS, clip
+from bot.core.text import MAX_COMMAND_CHARS, clean_input, clip
 from bot.storage.uow import UnitOfWork
 
 NOT_A_DRILL_CHANNEL = (
     "This channel is not a drill channel yet: an admin can run 'admin channel' here "
     "(or in the channel where drills should go)."
 )
+# What a command could not do while the database was locked or down, in the member's words.
+COULD_NOT = {
+    "vote": "record your vote",
+    "streak": "read your streak",
+    "leaderboard": "read the leaderboard",
+    "drill": "start a drill for you",
+    "ask": "look that up",
+    "admin post-now": "queue today's drill",
+    "admin skip": "skip the next drill",
+}
+
+
+def unavailable(what: str = "do that") -> Reply:
+    """The reply to a member whose action met a locked or unreachable database."""
+    return refuse(f"Couldn't {what}: please try again in a minute.")
 
 
 def from_drill_command(text: str) -> str:
@@ -43,7 +59,7 @@ def command_for(text: str) -> Command | None:
 
 
 def _words(text: str) -> list[str]:
-    words = clip(text, MAX_COMMAND_CHARS).strip().lstrip("/").split()
+    words = clean_input(clip(text, MAX_COMMAND_CHARS)).strip().lstrip("/").split()
     if words and words[0].lower() == "drill-admin":  # the console's and Discord's admin command
         words[0] = "admin"
     return words
@@ -65,12 +81,21 @@ async def handle_command(
     problem = _check_args(command, args)
     if problem is not None:
         return refuse(problem)
-    channel = await _channel_for(core, actor, place, command) if command.needs_channel else None
+    try:
+        return await _run(core, command, Invocation(core, actor, place, args, request_key, now))
+    except StorageUnavailable:
+        what = COULD_NOT.get(command.name, "save that" if command.admin else "do that")
+        return unavailable(what)
+
+
+async def _run(core: Core, command: Command, call: Invocation) -> Reply:
+    needs = command.needs_channel
+    channel = await _channel_for(core, call.actor, call.place, command) if needs else None
     if command.needs_channel and channel is None:
         return refuse(NOT_A_DRILL_CHANNEL)
-    reply = await command.handler(Invocation(core, actor, place, args, request_key, now, channel))
+    reply = await command.handler(replace(call, found_channel=channel))
     reply = replace(reply, private=not command.public) if reply.ok else reply
-    return await _with_news(core, actor, channel, reply) if channel else reply
+    return await _with_news(core, call.actor, channel, reply) if channel else reply
 
 
 def _unknown(words: list[str], actor: Actor) -> Reply:

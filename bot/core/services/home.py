@@ -1,5 +1,6 @@
 """A member's own summary in a workspace (Slack's App Home): streak, freezes, points this week,
-recent answers, and the channel an on-demand drill from there goes to.
+recent answers, the channel an on-demand drill from there goes to, and the problems that keep
+Drillbot from posting in the workspace's drill channels (with their fix, for admins to see).
 
 That channel is the drill channel of the member's most recent answer in the workspace (their
 streak lives there), else the first channel registered in the workspace, else none.
@@ -7,10 +8,10 @@ streak lives there), else the first channel registered in the workspace, else no
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
-from bot.core.model import Actor, Channel, MemberAnswer
+from bot.core.model import Actor, Channel, MemberAnswer, Problem
 from bot.core.schedule import current_week
 from bot.core.services import attendance
 from bot.core.services.context import Core, catalogue_for
@@ -40,6 +41,7 @@ class HomeSummary:
     freezes: int = 0
     points_this_week: int = 0
     recent: tuple[RecentAnswer, ...] = ()
+    problems: tuple[Problem, ...] = ()
 
 
 async def home_summary(core: Core, actor: Actor, now: datetime) -> HomeSummary:
@@ -50,10 +52,12 @@ async def home_summary(core: Core, actor: Actor, now: datetime) -> HomeSummary:
         member_id = uow.members.find(actor.platform, actor.space_ref, actor.user_ref)
         history = uow.answers.recent_of_member(member_id, RECENT_ANSWERS) if member_id else []
         channel = home_channel(channels, history)
+        problems = tuple(uow.problems.live_in_space(actor.platform, actor.space_ref))
         if channel is None or member_id is None:
             ref = channel.channel_ref if channel else None
-            return HomeSummary(actor.display_name, ref)
-        return _summary(uow, core, actor, channel, member_id, history, now)
+            return HomeSummary(actor.display_name, ref, problems=problems)
+        summary = _summary(uow, core, actor, channel, member_id, history, now)
+        return replace(summary, problems=problems)
 
     return await core.db.run(work)
 

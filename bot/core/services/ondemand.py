@@ -9,8 +9,9 @@ from bot.core import rotation as rules
 from bot.core.cards import DrillCard, Reply, refuse
 from bot.core.model import Actor, Channel, NewRound, Round
 from bot.core.schedule import local_date
-from bot.core.services import rounds
+from bot.core.services import practice, rounds
 from bot.core.services.context import Core, catalogue_for, kinds_in_rotation
+from bot.core.services.profile import read_history
 from bot.core.vocab import RoundMode, RoundStatus
 from bot.storage.uow import UnitOfWork
 from drills import Catalogue
@@ -35,7 +36,12 @@ async def request_drill(
             )
         member_id = uow.members.ensure(actor)
         key = keys.on_demand_round(channel.id, request_key)
-        round_ = _claim(uow, core, catalogue, channel, member_id, candidates, key, now)
+        groups = (
+            [candidates]
+            if kind
+            else [*_practice_first(uow, core, channel, member_id, now), candidates]
+        )
+        round_ = _claim(uow, core, catalogue, channel, member_id, groups, key, now)
         if round_ is None:
             return refuse(ALL_IN_PLAY)
         uow.commit()
@@ -63,20 +69,32 @@ def _candidates(catalogue: Catalogue, channel: Channel, kind: str | None) -> lis
     ]
 
 
+def _practice_first(
+    uow: UnitOfWork, core: Core, channel: Channel, member_id: int, now: datetime
+) -> list[list[str]]:
+    """With no kind asked for: the member's schedule's pick, its weakest tag's drills first."""
+    history = read_history(uow, core, channel, member_id, now)
+    found = practice.pick(uow, core, channel, history)
+    return [found.candidates] if found else []
+
+
 def _claim(
     uow: UnitOfWork,
     core: Core,
     catalogue: Catalogue,
     channel: Channel,
     member_id: int,
-    candidates: list[str],
+    groups: list[list[str]],
     key: str,
     now: datetime,
 ) -> Round | None:
+    """The round under ``key``: the one claimed before, or a new one with a drill from the first
+    group of candidates that has one allowed."""
     existing = uow.rounds.by_key(key)
     if existing is not None:
         return existing
-    drill_id = _secret_safe_pick(uow, core, channel, member_id, candidates)
+    picks = (_secret_safe_pick(uow, core, channel, member_id, group) for group in groups)
+    drill_id = next((found for found in picks if found is not None), None)
     if drill_id is None:
         return None
     new = NewRound(

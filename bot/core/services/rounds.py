@@ -8,9 +8,11 @@ from zoneinfo import ZoneInfo
 
 from bot.core import keys
 from bot.core import rotation as rules
+from bot.core.coach import review_points_earned, reviewer_points_earned
 from bot.core.model import AnswerTally, Channel, ChannelSettings, NewPost, NewRound, Round
 from bot.core.schedule import local_date, next_post_after, plan_due_posts, post_instant
 from bot.core.scoring import ANSWER_POINTS, RoundScore, score_round
+from bot.core.services import coaching
 from bot.core.services.context import Core, catalogue_for, kinds_in_rotation
 from bot.core.vocab import PostKind, RoundMode, RoundStatus
 from bot.storage.uow import UnitOfWork
@@ -96,12 +98,12 @@ async def close_due_rounds(core: Core, now: datetime) -> list[int]:
     closed = []
     while due := await core.db.run(lambda uow: uow.rounds.due_to_close(now)):
         for round_ in due:
-            if await core.db.run(partial(close_round, round_=round_, now=now)):
+            if await core.db.run(partial(close_round, core=core, round_=round_, now=now)):
                 closed.append(round_.id)
     return closed
 
 
-def close_round(uow: UnitOfWork, round_: Round, now: datetime) -> bool:
+def close_round(uow: UnitOfWork, core: Core, round_: Round, now: datetime) -> bool:
     if not uow.rounds.close(round_.id, now):
         return False
     if round_.mode is RoundMode.DAILY:
@@ -109,9 +111,11 @@ def close_round(uow: UnitOfWork, round_: Round, now: datetime) -> bool:
         shortest = channel.settings.min_answer_chars if channel else 0
         tallies = uow.answers.tallies(round_.id)
         counted = [t for t in tallies if len(t.text.strip()) >= shortest]
-        scores = score_round(counted)
+        reviews = coaching.count_reviews(uow, round_.id, counted)
+        scores = score_round(counted, reviews.received, reviews.given)
         uow.scores.settle(round_.id, round_.channel_id, round_.local_date, scores)
         _tell_earnings(uow, round_, scores, [t for t in tallies if t not in counted], shortest, now)
+        coaching.tell_authors(uow, core, round_, counted, now)
         post = NewPost(round_.channel_id, PostKind.RESULTS, round_id=round_.id)
         uow.posts.claim(keys.results_post(round_.id), now, post)
     uow.commit()
@@ -131,6 +135,9 @@ def _tell_earnings(
     for score in scores:
         parts = [f"{score.answers * ANSWER_POINTS} for answering", f"{score.votes} from votes"]
         parts += [f"{score.bonus} for the top answer"] if score.bonus else []
+        parts += [f"{review_points_earned(score.reviews)} from reviews"] if score.reviews else []
+        paid = reviewer_points_earned(score.reviewing)
+        parts += [f"{paid} for reviewing"] if score.reviewing else []
         text = f"{drill}: you earned {score.points} points ({', '.join(parts)})."
         uow.streaks.notify(round_.channel_id, score.member_id, text, now)
     for tally in too_short:

@@ -47,3 +47,7 @@ def min_length(s: ChannelSettings, v: str) -> ChannelSettings:
 
 def weekly_time(s: ChannelSettings, v: str) -> ChannelSettings:
     return replace(s, weekly_time=values.parse_time(v))
+
+
+def show_reviewers(s: ChannelSettings, v: str) -> ChannelSettings:
+    return replace(s, show_reviewers=values.parse_visibility(v))

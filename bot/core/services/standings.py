@@ -82,7 +82,22 @@ async def leaderboard(core: Core, channel: Channel, all_time: bool, now: datetim
 def weekly_card(uow: UnitOfWork, channel: Channel, monday: date, now: datetime) -> LeaderboardCard:
     sunday = monday + timedelta(days=6)
     title = f"Weekly leaderboard: {monday:%d %b}–{sunday:%d %b}"
-    return LeaderboardCard(title, top_standings(uow, channel, monday, sunday, now), monday, sunday)
+    rows = top_standings(uow, channel, monday, sunday, now)
+    moves = _moves(uow, channel, monday, rows)
+    return LeaderboardCard(title, rows, monday, sunday, moves)
+
+
+def _moves(
+    uow: UnitOfWork, channel: Channel, monday: date, rows: tuple[Standing, ...]
+) -> tuple[int | None, ...]:
+    """Places gained (positive) or lost since the week before; None when new to its top 10."""
+    week_before = (monday - timedelta(days=7), monday - timedelta(days=1))
+    ranked = uow.scores.top(channel.id, *week_before, LEADERBOARD_SIZE, ANSWER_POINTS, VOTE_POINTS)
+    before = {s.member_id: place for place, s in enumerate(ranked, start=1)}
+    return tuple(
+        before[s.member_id] - place if s.member_id in before else None
+        for place, s in enumerate(rows, start=1)
+    )
 
 
 async def streak_card(core: Core, actor: Actor, channel: Channel, now: datetime) -> Reply:

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from bot.core import keys
 from bot.core.cards import Reply, VoteReceipt, refuse
+from bot.core.errors import StorageUnavailable
 from bot.core.model import Actor, Place, Round
 from bot.core.services.context import Core
 from bot.core.text import defang_mentions
 from bot.core.vocab import RoundMode, RoundStatus
 from bot.core.wording import vote_receipt
 from bot.storage.uow import UnitOfWork
+
+COULD_NOT_RECORD = "Couldn't record your vote: please try again in a minute."
 
 
 async def toggle_vote(
@@ -36,7 +40,7 @@ async def toggle_vote(
             return refuse(NO_SUCH_ANSWER)
         return _toggle(uow, voter, answer_id, now, request_key)
 
-    return await core.db.run(work)
+    return await _recorded(core, work)
 
 
 async def vote_by_number(
@@ -53,7 +57,15 @@ async def vote_by_number(
             return refuse(f"There is no answer {number} in this drill's round.")
         return _toggle(uow, voter, answer_id, now, request_key)
 
-    return await core.db.run(work)
+    return await _recorded(core, work)
+
+
+async def _recorded(core: Core, work: Callable[[UnitOfWork], Reply]) -> Reply:
+    """The vote's reply; with the database locked or down, the member is told to try again."""
+    try:
+        return await core.db.run(work)
+    except StorageUnavailable:
+        return refuse(COULD_NOT_RECORD)
 
 
 NO_SUCH_ANSWER = "That answer is not in a drill of this channel; nothing was recorded."
@@ -97,4 +109,4 @@ def _toggle(
     count = uow.answers.vote_count(answer_id)
     uow.commit()
     text = vote_receipt(defang_mentions(target.author_name), count, voted)
-    return Reply(VoteReceipt(text, answer_id, count, voted))
+    return Reply(VoteReceipt(text, answer_id, count, voted, target.author_name))

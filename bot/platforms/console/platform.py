@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
-from bot.core.cards import Card, DrillCard
+from bot.core.cards import Card, DrillCard, FileCard
 from bot.core.ports import Posted
 from bot.core.render import render_text
 
@@ -22,6 +22,7 @@ PLATFORM = "console"
 SPACE = "local"
 CHANNEL = "drills"
 BOT_NAME = "Drillbot"
+FILES_DIR = Path("drillbot-files")  # where files for members (exports, pictures) are written
 
 
 class ConsolePlatform:
@@ -33,8 +34,10 @@ class ConsolePlatform:
         clock: Callable[[], datetime],
         transcript: Path | None = None,
         first_message: int = 1,
+        files_dir: Path = FILES_DIR,
     ) -> None:
         self._out = out
+        self.files_dir = files_dir
         self._clock = clock
         self._transcript = transcript
         self.delivered = _read_transcript(transcript)
@@ -54,12 +57,21 @@ class ConsolePlatform:
         opens_thread = isinstance(card, DrillCard) and thread_ref is None
         new_thread = f"t{card.round_id}" if opens_thread and isinstance(card, DrillCard) else None
         where = f"#{channel_ref}" if thread_ref is None else f"thread {thread_ref}"
-        self.say(f"{where} {BOT_NAME} ({message_ref})", render_text(card))
+        self.say(f"{where} {BOT_NAME} ({message_ref})", self.text_of(card))
         if new_thread:
             self.say(f"#{channel_ref}", f"{BOT_NAME} opened thread {new_thread} for answers.")
         posted = Posted(message_ref, new_thread)
         self._remember(idempotency_key, posted)
         return posted
+
+    def text_of(self, card: Card) -> str:
+        """The card as the transcript shows it; a file is written under ``files_dir`` first."""
+        if not isinstance(card, FileCard):
+            return render_text(card)
+        self.files_dir.mkdir(parents=True, exist_ok=True)
+        path = self.files_dir / card.filename
+        path.write_bytes(card.data)
+        return f"{card.summary_text}\nFile: {path}\nDescription: {card.alt_text}"
 
     def say(self, where: str, text: str) -> None:
         stamp = self._clock().strftime("%a %Y-%m-%d %H:%M UTC")

@@ -30,7 +30,7 @@ from bot.core.render import render_text
 from bot.core.services import answers, commands, ondemand
 from bot.core.services.context import Core
 from bot.core.services.sweep import next_wakeup, run_due_work
-from bot.core.text import clip
+from bot.core.text import clean_input, clip
 from bot.core.wording import answer_receipt
 from bot.platforms.console.platform import BOT_NAME, CHANNEL, PLATFORM, SPACE, ConsolePlatform
 
@@ -55,7 +55,7 @@ class ConsoleSession:
 
     async def handle_line(self, line: str) -> None:
         """One input line; a line that cannot be understood gets a hint, never an exception."""
-        text = line.strip()
+        text = clean_input(line).strip()
         if not text or text.startswith("#"):
             return
         event = _EVENT.match(text)
@@ -158,7 +158,7 @@ class ConsoleSession:
             )
             return
         where = f"(to {actor.user_ref})" if reply.private else f"#{CHANNEL}"
-        self.platform.say(f"{where} {BOT_NAME}", render_text(card))
+        self.platform.say(f"{where} {BOT_NAME}", self.platform.text_of(card))
         for note in reply.notes:
             self.platform.say(f"(to {actor.user_ref}) {BOT_NAME}", note)
 
@@ -182,7 +182,7 @@ class ConsoleSession:
     async def _edit_or_delete(self, actor: Actor, body: str) -> None:
         verb, _, rest = body[1:].partition(" ")
         ref, _, text = rest.strip().partition(" ")
-        owner, thread = self.authors.get(ref, (None, None))
+        owner, thread = await self._author(ref)
         if verb not in {"edit", "delete"} or owner is None:
             self._note("Use '!edit m5 new text' or '!delete m5' with one of your message ids.")
             return
@@ -197,6 +197,14 @@ class ConsoleSession:
         self._note(
             _EDIT_NOTES[outcome].format(ref=ref, done="edited" if verb == "edit" else "deleted")
         )
+
+    async def _author(self, ref: str) -> tuple[str | None, str | None]:
+        """Who wrote message ``ref``: this session knows its own; the database knows answers
+        written before a restart."""
+        if ref in self.authors:
+            return self.authors[ref]
+        found = await answers.message_author(self.core, PLATFORM, SPACE, ref)
+        return found if found is not None else (None, None)
 
     def _note(self, text: str) -> None:
         self.platform.say("(console)", text)

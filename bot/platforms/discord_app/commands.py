@@ -14,12 +14,13 @@ from collections.abc import Sequence
 import discord
 from discord import app_commands
 
+from bot.core.cards import Reply, refuse
 from bot.core.services.commands import command_for, handle_command
 from bot.core.text import clip
 from bot.platforms.discord_app.events import DiscordServices
 from bot.platforms.discord_app.outbound import Where
 from bot.platforms.discord_app.refs import interaction_actor, place_of
-from bot.platforms.discord_app.replies import dm_only, respond
+from bot.platforms.discord_app.replies import FAILED, dm_only, respond, show
 from bot.platforms.discord_app.slash import Run, admin_group, member_slash_commands
 
 log = logging.getLogger(__name__)
@@ -68,4 +69,38 @@ async def sync(tree: Tree, guild_id: int | None) -> None:
 async def _command_failed(
     interaction: discord.Interaction, error: app_commands.AppCommandError
 ) -> None:
-    log.error("slash command failed: %s", clip(str(error), 300), exc_info=error)
+    """A command Discord sent but the tree could not run: an ephemeral explanation, always."""
+    reply = explain(error)
+    if reply is None:
+        log.error("slash command failed: %s", clip(str(error), 300), exc_info=error)
+        reply = refuse(FAILED)
+    else:
+        log.warning("slash command refused: %s", type(error).__name__)
+    await show(interaction, reply, Where(interaction.guild_id or 0))
+
+
+def explain(error: app_commands.AppCommandError) -> Reply | None:
+    """What to tell the member about a command that does not fit the tree; None for a bug."""
+    if isinstance(error, app_commands.CommandNotFound):
+        name = clip(" ".join([*error.parents, error.name]), 60)
+        return refuse(
+            f"Drillbot has no command '/{name}' (Discord may be showing an old list for a "
+            "while). /drill-help lists the commands."
+        )
+    if isinstance(error, app_commands.CommandSignatureMismatch | app_commands.TransformerError):
+        return refuse(
+            f"That command is missing an option or has one it does not take. {_usage(error)}"
+        )
+    if isinstance(error, app_commands.NoPrivateMessage):
+        return refuse("Drillbot's commands work in a server's drill channel, not in messages.")
+    return None
+
+
+def _usage(error: app_commands.AppCommandError) -> str:
+    command = getattr(error, "command", None)
+    name = command.qualified_name if command is not None else ""
+    found = command_for(name)
+    if found is None:
+        return "/drill-help lists the commands and what each takes."
+    usage = found.usage().replace("admin ", "drill-admin ", 1) if found.admin else found.usage()
+    return f"Usage: /{usage}"

@@ -86,6 +86,10 @@ class AnswerModal(discord.ui.Modal):
             max_length=ANSWER_INPUT_CHARS,
         )
         self.add_item(self.answer)
+        self.timed_out = False  # discord.py has dropped it: a late submit is handled as orphan
+
+    async def on_timeout(self) -> None:
+        self.timed_out = True
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         interaction.client.dispatch(ANSWER_EVENT, interaction, self.round_id, self.answer.value)

@@ -12,24 +12,24 @@ import discord
 
 from bot.core import wording
 from bot.core.cards import AnswerReceipt
+from bot.core.errors import StorageUnavailable
 from bot.core.model import Place
-from bot.core.services import answers
-from bot.core.services.ballots import ballot_for
+from bot.core.services import answers, outbox
 from bot.platforms.discord_app.events import DiscordServices, Handler
 from bot.platforms.discord_app.failures import TRANSPORT_ERRORS
 from bot.platforms.discord_app.refs import actor_of, thread_place
 
 log = logging.getLogger(__name__)
 MEMBER_TEXT = (discord.MessageType.default, discord.MessageType.reply)
+NOT_RECORDED = (
+    "Couldn't record this message as part of your answer: please post it again in a minute."
+)
 
 
 async def offer_votes(services: DiscordServices, receipt: AnswerReceipt | None) -> None:
-    """A new answer open to votes gets its Vote button in the round's thread."""
-    if receipt is None or not receipt.created:
-        return
-    ballot = await ballot_for(services.core, receipt, services.clock())
-    if ballot is not None:
-        await services.platform.offer_votes(ballot)
+    """A new answer open to votes gets its Vote button in the round's thread (an outbox post,
+    retried like a drill if Discord refuses it now)."""
+    await outbox.offer_ballot(services.core, services.platform, receipt, services.clock())
 
 
 class MessageEvents:
@@ -38,32 +38,32 @@ class MessageEvents:
 
     def table(self) -> dict[str, Handler]:
         return {
-            "on_ready": self.on_ready,
             "on_message": self.on_message,
             "on_raw_message_edit": self.on_raw_message_edit,
             "on_raw_message_delete": self.on_raw_message_delete,
             "on_raw_bulk_message_delete": self.on_raw_bulk_message_delete,
         }
 
-    async def on_ready(self) -> None:
-        # Posting is driven by the core's outbox only, so a reconnect never posts anything.
-        client = self.services.platform.client
-        if client is not None:
-            log.info("Discord: ready as %s in %d guild(s)", client.user, len(client.guilds))
-
     async def on_message(self, message: discord.Message) -> None:
         guild, channel = message.guild, message.channel
         place = thread_place(channel, channel.id, guild.id) if guild is not None else None
         if guild is None or place is None or not _from_member(message):
             return
-        receipt = await answers.receive_message(
-            self.services.core,
-            actor_of(message.author, guild.id),
-            place,
-            str(message.id),
-            message.content,
-            self.services.clock(),
-        )
+        try:
+            receipt = await answers.receive_message(
+                self.services.core,
+                actor_of(message.author, guild.id),
+                place,
+                str(message.id),
+                message.content,
+                self.services.clock(),
+            )
+        except StorageUnavailable as error:
+            log.warning("message %d not recorded: %s", message.id, error)
+            await _tell(message, NOT_RECORDED)
+            return
+        if receipt is not None and (receipt.full or receipt.truncated):
+            await _tell(message, wording.answer_receipt(receipt))  # the limit, named
         await offer_votes(self.services, receipt)
         if receipt is not None and receipt.created and receipt.too_short:
             await _say_too_short(message, receipt)
@@ -74,11 +74,15 @@ class MessageEvents:
         if payload.guild_id is None or author.bot or not content or not self._reads_content:
             return
         place = self._place(payload.channel_id, payload.guild_id)
-        if place is not None:
-            now, editor = self.services.clock(), actor_of(author, payload.guild_id)
+        if place is None:
+            return
+        now, editor = self.services.clock(), actor_of(author, payload.guild_id)
+        try:
             await answers.edit_message(
                 self.services.core, place, str(payload.message_id), content, now, editor
             )
+        except StorageUnavailable as error:
+            log.warning("edit of message %d not recorded: %s", payload.message_id, error)
 
     async def on_raw_message_delete(self, payload: discord.RawMessageDeleteEvent) -> None:
         await self._deleted(payload.guild_id, payload.channel_id, [payload.message_id])
@@ -91,9 +95,12 @@ class MessageEvents:
         if place is None:
             return
         for message_id in ids:
-            await answers.delete_message(
-                self.services.core, place, str(message_id), self.services.clock()
-            )
+            try:
+                await answers.delete_message(
+                    self.services.core, place, str(message_id), self.services.clock()
+                )
+            except StorageUnavailable as error:
+                log.warning("deletion of message %d not recorded: %s", message_id, error)
 
     @property
     def _reads_content(self) -> bool:
@@ -103,6 +110,14 @@ class MessageEvents:
         client = self.services.platform.client
         channel = client.get_channel(channel_id) if client is not None else None
         return thread_place(channel, channel_id, guild_id)
+
+
+async def _tell(message: discord.Message, text: str) -> None:
+    """Tell the member in the thread (no ping) rather than drop their message silently."""
+    try:
+        await message.reply(text, mention_author=False)
+    except (discord.HTTPException, *TRANSPORT_ERRORS) as error:
+        log.warning("could not tell the author of message %d: %s", message.id, error)
 
 
 def _from_member(message: discord.Message) -> bool:

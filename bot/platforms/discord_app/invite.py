@@ -13,6 +13,7 @@ PERMISSIONS = discord.Permissions(
     send_messages_in_threads=True,  # post results and Vote buttons in drill threads
     create_public_threads=True,  # open each daily drill's answer thread
     embed_links=True,  # drills, results and leaderboards are embeds
+    attach_files=True,  # the weekly leaderboard's picture is attached to its post
     read_message_history=True,  # see earlier messages in drill threads (hidden without it)
 )
 

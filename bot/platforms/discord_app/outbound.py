@@ -1,23 +1,26 @@
 """Core cards into Discord messages: one ``match`` over the card types, card -> message parts.
 
-Sentences come from ``bot.core.wording`` and plain text from ``bot.core.render``; member text is
-defanged, names are also escaped for markdown here, and every message is sent with
-``AllowedMentions.none()``.
+Sentences come from ``bot.core.wording`` and plain text from ``bot.core.render``; everything a
+member wrote (names, answers) is shown as plain text (``escape.plain``), and every message is
+sent with ``AllowedMentions.none()``.
 """
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass, replace
 from typing import Any, assert_never
 
 import discord
-from discord.utils import escape_markdown, format_dt
+from discord.utils import format_dt
 
 from bot.core import render, wording
 from bot.core.cards import (
+    BallotCard,
     Card,
     DrillCard,
+    FileCard,
     LeaderboardCard,
     Notice,
     ResultsCard,
@@ -26,14 +29,15 @@ from bot.core.cards import (
     VoteReceipt,
 )
 from bot.core.model import AnswerTally
-from bot.core.services.ballots import Ballot
 from bot.core.text import clip, defang_mentions, one_line
 from bot.platforms.discord_app.components import AnswerButton, VoteButton, buttons
+from bot.platforms.discord_app.escape import plain
 from bot.platforms.discord_app.refs import jump_url
 
 COLOUR = discord.Colour(0x3B82F6)
 CONTENT_CHARS, TITLE_CHARS, DESCRIPTION_CHARS, FIELD_CHARS = 2000, 256, 4096, 1024
 MAX_FIELDS, EMBED_TOTAL_CHARS = 25, 6000
+ALT_TEXT_CHARS = 1024  # an attachment's description
 _LIST_LINE = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s")
 
 
@@ -51,6 +55,7 @@ class Outgoing:
     content: str | None = None
     embed: discord.Embed | None = None
     view: discord.ui.View | None = None
+    file: FileCard | None = None  # sent as an attachment, its alt text as the description
 
     def kwargs(self) -> dict[str, Any]:
         """Keyword arguments for ``send`` / ``send_message`` / ``followup.send``."""
@@ -61,6 +66,8 @@ class Outgoing:
             parts["embed"] = self.embed
         if self.view is not None:
             parts["view"] = self.view
+        if self.file is not None:
+            parts["file"] = attachment(self.file)
         return parts
 
     def with_notes(self, notes: tuple[str, ...]) -> Outgoing:
@@ -92,7 +99,18 @@ def _join_lines(paragraph: str) -> str:
 
 
 def name(text: str) -> str:
-    return escape_markdown(defang_mentions(text))
+    """A member's display name as plain text."""
+    return plain(text)
+
+
+def attachment(card: FileCard) -> discord.File:
+    """A fresh ``discord.File`` each time (one is consumed by the send that uploads it)."""
+    description = clip(card.alt_text, ALT_TEXT_CHARS)
+    return discord.File(io.BytesIO(card.data), filename=card.filename, description=description)
+
+
+def file_message(card: FileCard) -> Outgoing:
+    return Outgoing(content=clip(card.summary_text, CONTENT_CHARS), file=card)
 
 
 def text_only(text: str) -> Outgoing:
@@ -141,7 +159,7 @@ def results_message(card: ResultsCard, where: Where) -> Outgoing:
 
 
 def _top_line(place: int, tally: AnswerTally, where: Where) -> str:
-    preview = clip(one_line(defang_mentions(tally.text)), render.ANSWER_PREVIEW_CHARS)
+    preview = plain(clip(one_line(tally.text), render.ANSWER_PREVIEW_CHARS))
     line = f"{place}. {wording.answer_name(tally, f'**{name(tally.display_name)}**')}: {preview}"
     url = jump_url(where.guild_id, where.thread_id, tally.message_ref) if where.thread_id else None
     return f"{line} [jump to answer]({url})" if url else line
@@ -150,8 +168,10 @@ def _top_line(place: int, tally: AnswerTally, where: Where) -> str:
 def _reveal_fields(card: ResultsCard) -> list[tuple[str, str]]:
     """One field per section; a section longer than a field continues in the next one."""
     fields: list[tuple[str, str]] = []
-    for section in wording.reveal_sections(card.drill):
-        items = [defang_mentions(item) for item in section.items]
+    for section in wording.results_sections(card):
+        # Review lines carry member names and notes: no markdown of theirs is rendered.
+        escaped = plain if section.heading == wording.REVIEWS else defang_mentions
+        items = [escaped(item) for item in section.items]
         text = "\n".join(f"- {item}" for item in items) if section.bulleted else reflow(items[0])
         chunks = split_text(text, FIELD_CHARS)
         fields += [(section.heading, chunks[0])]
@@ -182,13 +202,18 @@ def _within_total(embed: discord.Embed) -> discord.Embed:
 
 def leaderboard_message(card: LeaderboardCard, where: Where) -> Outgoing:
     # The first line of the plain text is the title, which the embed shows as its title.
-    body = render.leaderboard_text(card).split("\n", 1)[1]
+    standings = tuple(replace(s, display_name=name(s.display_name)) for s in card.standings)
+    body = render.leaderboard_text(replace(card, standings=standings)).split("\n", 1)[1]
     embed = discord.Embed(
         title=clip(defang_mentions(card.title), TITLE_CHARS),
         description=clip(body, DESCRIPTION_CHARS),
         colour=COLOUR,
     )
-    return Outgoing(embed=embed)
+    if card.image is None:
+        return Outgoing(embed=embed)
+    # The picture is attached and shown inside the embed; the text stays in the description.
+    embed.set_image(url=f"attachment://{card.image.filename}")
+    return Outgoing(embed=embed, file=card.image)
 
 
 def settings_message(card: SettingsCard, where: Where) -> Outgoing:
@@ -200,7 +225,7 @@ def settings_message(card: SettingsCard, where: Where) -> Outgoing:
     return Outgoing(embed=embed)
 
 
-def ballot_message(ballot: Ballot) -> Outgoing:
+def ballot_message(ballot: BallotCard) -> Outgoing:
     content = wording.ballot(ballot.number or ballot.answer_id, name(ballot.author_name))
     return Outgoing(
         content=clip(content, CONTENT_CHARS), view=buttons(VoteButton(ballot.answer_id))
@@ -218,8 +243,16 @@ def outgoing(card: Card, where: Where) -> Outgoing:
         case SettingsCard():
             return settings_message(card, where)
         case StreakCard():
-            return text_only(render.streak_text(card))
+            return text_only(
+                render.streak_text(replace(card, display_name=name(card.display_name)))
+            )
+        case VoteReceipt() if card.author_name:
+            return text_only(wording.vote_receipt(name(card.author_name), card.votes, card.voted))
         case Notice() | VoteReceipt():
             return text_only(card.text)
+        case BallotCard():
+            return ballot_message(card)
+        case FileCard():
+            return file_message(card)
         case _:
             assert_never(card)

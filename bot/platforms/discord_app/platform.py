@@ -14,12 +14,11 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from bot.core.cards import Card, DrillCard
+from bot.core.cards import Card, DrillCard, Notice
 from bot.core.ports import Posted, SendFailed
-from bot.core.services.ballots import Ballot
 from bot.core.text import clip
 from bot.platforms.discord_app.failures import TRANSPORT_ERRORS, send_failed
-from bot.platforms.discord_app.outbound import Where, ballot_message, outgoing
+from bot.platforms.discord_app.outbound import Where, outgoing
 from bot.platforms.discord_app.refs import PLATFORM, nonce_for
 
 if TYPE_CHECKING:  # importing discord.types first at run time is circular
@@ -105,14 +104,28 @@ class DiscordPlatform:
                 "could not withdraw drill post %d without its thread: %s", message.id, error
             )
 
-    async def offer_votes(self, ballot: Ballot) -> None:
-        """Post "Answer #N by NAME" with its Vote button in the round's thread (best effort)."""
+    async def notify_admins(
+        self, space_ref: str, admin_ref: str | None, notice: Notice, idempotency_key: str
+    ) -> Posted:
+        """A notice for a server's admins: in its system channel if Drillbot may post there,
+        else by DM to ``admin_ref`` (the admin who set the drill channel up)."""
+        where = f"server {space_ref}"
         try:
-            thread = await self.channel(int(ballot.thread_ref))
-            parts = ballot_message(ballot)
-            try:
-                await thread.send(**parts.kwargs(), nonce=nonce_for(f"ballot:{ballot.answer_id}"))
-            finally:
-                parts.sent()
-        except (SendFailed, discord.HTTPException, *TRANSPORT_ERRORS) as error:
-            log.warning("could not offer votes for answer %d: %s", ballot.answer_id, error)
+            target = await self._admin_target(int(space_ref), admin_ref)
+            parts = outgoing(notice, Where(int(space_ref)))
+            message = await target.send(**parts.kwargs(), nonce=nonce_for(idempotency_key))
+            return Posted(str(message.id))
+        except (discord.HTTPException, *TRANSPORT_ERRORS) as error:
+            raise send_failed(error, where) from error
+
+    async def _admin_target(self, guild_id: int, admin_ref: str | None) -> discord.abc.Messageable:
+        if self.client is None or self.client.is_closed():
+            raise SendFailed("Drillbot is not connected to Discord")
+        guild = self.client.get_guild(guild_id)
+        system = guild.system_channel if guild is not None else None
+        if system is not None and system.permissions_for(system.guild.me).send_messages:
+            return system
+        if admin_ref is None or not admin_ref.isdigit():
+            raise SendFailed("no system channel to post in and no admin to tell", permanent=True)
+        user = self.client.get_user(int(admin_ref)) or await self.client.fetch_user(int(admin_ref))
+        return await user.create_dm()

@@ -15,12 +15,16 @@ import discord
 
 from bot.core import wording
 from bot.core.cards import AnswerReceipt, Reply, refuse, tell
+from bot.core.errors import StorageUnavailable
 from bot.platforms.discord_app.failures import TRANSPORT_ERRORS
 from bot.platforms.discord_app.outbound import Where, outgoing
 
 log = logging.getLogger(__name__)
 FAILED = "Something went wrong on Drillbot's side; nothing was changed. Please try again."
 DM_ONLY = "Drillbot works in server channels: use its commands in a drill channel of your server."
+BUSY = "Couldn't do that right now: Drillbot's database is busy. Please try again in a minute."
+VOTE_BUSY = "Couldn't record your vote: please try again in a minute."
+ANSWER_BUSY = "Couldn't record your answer: please try again in a minute."
 
 
 async def respond(
@@ -29,10 +33,15 @@ async def respond(
     where: Where,
     defer_after: float,
     public: bool = False,
+    busy: str = BUSY,
 ) -> Reply:
-    """Run ``work`` and show its reply; a failure shows a short apology instead."""
+    """Run ``work`` and show its reply; a failure shows a short apology instead (``busy`` when
+    the database is locked or unreachable: the member is never left without an answer)."""
     try:
         reply = await _within_deadline(interaction, work, defer_after, public)
+    except StorageUnavailable as error:
+        log.warning("interaction %d not handled: %s", interaction.id, error)
+        reply = refuse(busy)
     except Exception:
         log.exception("interaction %d failed", interaction.id)
         reply = refuse(FAILED)
@@ -74,6 +83,8 @@ def receipt_reply(receipt: AnswerReceipt | None) -> Reply:
     """What a member sees after answering in the modal: the reveal, or the receipt."""
     if receipt is None:
         return refuse(wording.NOT_RECORDED)
+    if receipt.full:
+        return refuse(wording.answer_receipt(receipt))
     if receipt.reveal is not None:
         return Reply(receipt.reveal)
     return tell(wording.answer_receipt(receipt))

@@ -21,6 +21,7 @@ import yarl
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
+from bot.core.services.connections import FAILED, STOPPED
 from bot.core.services.context import Core
 from bot.platforms.discord_app import commands
 from bot.platforms.discord_app.buttons import ComponentEvents
@@ -29,6 +30,7 @@ from bot.platforms.discord_app.events import DiscordServices, EventTasks, Handle
 from bot.platforms.discord_app.inbound import MessageEvents
 from bot.platforms.discord_app.intents import CONTENT_MISSING, content_granted, intents
 from bot.platforms.discord_app.platform import DiscordPlatform
+from bot.platforms.discord_app.watch import ConnectionEvents, GatewayLost, guard_frames
 from config.settings import DiscordSettings
 
 log = logging.getLogger(__name__)
@@ -71,8 +73,10 @@ class DiscordRuntime:
         self._messages = MessageEvents(self._services)
         self._components = ComponentEvents(self._services)
         self._slash = commands.SlashCommands(self._services)
+        self._connections = ConnectionEvents(self._services)
         self._events = EventTasks()
         self._connection: asyncio.Task[None] | None = None
+        self._stopping = self._failed = False
         self._saved_urls: tuple[str, yarl.URL] | None = None
 
     @property
@@ -82,7 +86,9 @@ class DiscordRuntime:
     async def start(self) -> None:
         if self.client is not None:
             raise RuntimeError("the Discord runtime is already started")
+        self._stopping = self._failed = self._connections.final = False
         self._point_discord_py_at_settings()
+        guard_frames()
         try:
             await self._open()
         except BaseException:
@@ -121,7 +127,11 @@ class DiscordRuntime:
         return client, tree
 
     def _table(self) -> dict[str, Handler]:
-        return {**self._messages.table(), **self._components.table()}
+        return {
+            **self._messages.table(),
+            **self._components.table(),
+            **self._connections.table(),
+        }
 
     async def _connect(self, client: discord.Client) -> None:
         """Connect in a task; return once ready, or raise what ended the connection first."""
@@ -140,13 +150,38 @@ class DiscordRuntime:
             await asyncio.gather(ready, return_exceptions=True)
         if connection in done:
             self._connection = None
-            connection.result()
-            raise ConnectionError("the Discord connection closed before it was ready")
+            error = connection.exception()
+            if isinstance(error, discord.PrivilegedIntentsRequired):
+                raise error  # the caller connects again without the Message Content intent
+            raise await self._lost(error) from error
         if ready not in done:
             raise TimeoutError(f"Discord was not ready within {self._ready_timeout:.0f}s")
 
+    async def watch(self) -> None:
+        """Return once stopped; raise ``ConnectionLost`` (cause and fix) if the gateway connection
+        ends for good (a fatal close), so the process exits and its manager restarts it."""
+        connection = self._connection
+        if connection is None:
+            raise GatewayLost("Discord is not connected")
+        try:
+            await asyncio.shield(connection)
+            error: BaseException | None = None
+        except Exception as raised:
+            error = raised
+        if self._stopping:
+            return
+        raise await self._lost(error)
+
+    async def _lost(self, error: BaseException | None) -> GatewayLost:
+        """What ended the connection, recorded for ``drillbot status``."""
+        lost = GatewayLost.of(error)
+        self._failed = True
+        await self._connections.record(FAILED, str(lost))
+        return lost
+
     async def stop(self) -> None:
         """Disconnect, let running handlers finish, stop open modals; safe to call twice."""
+        self._stopping = True
         client, connection = self.client, self._connection
         self.client = self._connection = self.platform.client = None
         if client is not None:
@@ -155,6 +190,8 @@ class DiscordRuntime:
             with contextlib.suppress(Exception, asyncio.CancelledError):
                 await asyncio.wait_for(connection, SHUTDOWN_SECONDS)
         await self._events.idle(SHUTDOWN_SECONDS)
+        if client is not None and not self._failed:
+            await self._connections.record(STOPPED)
         self._components.close_modals()
         await asyncio.sleep(0)  # let the cancelled modal timeouts finish
         self._restore_urls()

@@ -4,6 +4,8 @@ database (tables from migration 0002)."""
 
 from __future__ import annotations
 
+import logging
+
 from pydantic import SecretStr
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
@@ -17,17 +19,21 @@ from bot.platforms.slack_app.listeners import register_all
 from bot.platforms.slack_app.services import SlackServices
 from config.settings import SlackSettings
 
-# Exactly what the code calls (see slack/manifest.yaml): posting and ephemeral replies, joining
-# a public channel it must post in, channel names for admin hints, thread replies in public and
-# private channels, /drill, and users.info for names and admin status.
+# Exactly what the code calls (see slack/manifest.yaml): posting (and DMs to admins) and ephemeral
+# replies, joining a public channel it must post in, channel names for admin hints, thread replies
+# and history in public and private channels, reading back the metadata (the idempotency key) of
+# its own posts, /drill, and users.info for names and admin status.
 BOT_SCOPES = (
     "channels:history",
     "channels:join",
     "channels:read",
     "chat:write",
     "commands",
+    "files:write",  # exports (and pictures) uploaded to a member (files_upload_v2)
     "groups:history",
     "groups:read",
+    "im:write",  # opening the direct message a member's file goes to (conversations.open)
+    "metadata.message:read",  # finding a post again by the key it carries, before re-sending
     "users:read",
 )
 EVENTS_PATH = "/slack/events"
@@ -75,6 +81,8 @@ def build_app(
         client=web_client(settings.api_url, token),
         oauth_settings=oauth,
         process_before_response=False,
+        # Under slack_bolt, which bot.logs holds at INFO: bolt's DEBUG lines carry request bodies.
+        logger=logging.getLogger("slack_bolt.drillbot"),
     )
     app.use(skip_retried_events(services.claims, services.clock))
     register_all(app, services)

@@ -13,6 +13,7 @@ from typing import Any, assert_never
 
 from bot.core import cards, wording
 from bot.core.model import AnswerTally
+from bot.core.ports import AdminAlert
 from bot.core.render import ANSWER_PREVIEW_CHARS, render_text
 from bot.core.text import clip, defang_mentions, one_line
 
@@ -103,7 +104,7 @@ def results_blocks(card: cards.ResultsCard) -> list[Block]:
         others = wording.others_line([_escaped(t) for t in card.others])
         lines += [others] if others else []
         blocks.append(section(f"*{wording.TOP_ANSWERS}*\n" + "\n".join(lines)))
-    for part in wording.reveal_sections(card.drill):
+    for part in wording.results_sections(card):
         items = [escape(item) for item in part.items]
         body = "\n".join(f"• {item}" for item in items) if part.bulleted else items[0]
         blocks.append(section(f"*{part.heading}*\n{body}"))
@@ -134,6 +135,11 @@ def text_blocks(card: cards.Card) -> list[Block]:
     return [section(mrkdwn(render_text(card)))]
 
 
+def ballot_blocks(card: cards.BallotCard) -> list[Block]:
+    """The small thread message under a new answer; its button votes for (or un-votes) it."""
+    return list(vote_prompt(card.answer_id, card.author_name, card.number).blocks)
+
+
 def card_blocks(card: cards.Card) -> list[Block]:
     match card:
         case cards.DrillCard():
@@ -144,6 +150,11 @@ def card_blocks(card: cards.Card) -> list[Block]:
             return leaderboard_blocks(card)
         case cards.StreakCard() | cards.SettingsCard() | cards.Notice() | cards.VoteReceipt():
             return text_blocks(card)
+        case cards.BallotCard():
+            return ballot_blocks(card)
+        case cards.FileCard():
+            # The file itself is uploaded beside the message (``files_upload_v2``).
+            return [section(escape(card.summary_text))]
         case _:
             assert_never(card)
 
@@ -171,3 +182,14 @@ def vote_prompt(answer_id: int, author: str, number: int = 0) -> SlackMessage:
     block = section(text)
     block["accessory"] = button("Vote", VOTE_ACTION, str(answer_id))
     return SlackMessage(text, (block,))
+
+
+def admin_alert(alert: AdminAlert) -> SlackMessage:
+    """The DM that tells an admin what keeps Drillbot from posting in a channel, and the fix."""
+    where = f"<#{alert.channel_ref}>"
+    head = f":warning: *Drillbot cannot post in {where}* ({escape(alert.problem)})"
+    body = f"To fix it: {escape(alert.fix)}\nDrillbot keeps trying every few hours until then."
+    text = (
+        f"Drillbot cannot post in {where} ({escape(alert.problem)}). To fix it: {escape(alert.fix)}"
+    )
+    return SlackMessage(clip(text, MAX_TEXT), (section(head), section(body)))

@@ -1,4 +1,4 @@
-"""Web API clients: every one retries rate limits, server errors and dropped connections.
+"""Web API clients: every one retries rate limits and connections that could not be made.
 
 A single-workspace bot has one client (``SLACK_BOT_TOKEN``); an OAuth-installed bot finds the
 token of the channel's workspace in slack_sdk's installation store.
@@ -8,39 +8,45 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from aiohttp import ClientConnectorError
 from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
-    AsyncServerErrorRetryHandler,
 )
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.core.ports import SendFailed
+from bot.platforms.slack_app.failures import not_installed
 
 TIMEOUT_SECONDS = 30
 
 
 def retry_handlers() -> list[AsyncRetryHandler]:
-    """The SDK's default retries only connection errors; add 429 (honouring Retry-After) and 5xx."""
+    """The SDK retries what cannot have been carried out: a connection never made, and 429
+    (honouring Retry-After). A timeout, a dropped connection or a 5xx after a request was sent may
+    have posted all the same: the core retries those itself, looking for the post first."""
     return [
-        AsyncConnectionErrorRetryHandler(max_retry_count=2),
+        AsyncConnectionErrorRetryHandler(max_retry_count=2, error_types=[ClientConnectorError]),
         AsyncRateLimitErrorRetryHandler(max_retry_count=1),
-        AsyncServerErrorRetryHandler(max_retry_count=2),
     ]
 
 
-def web_client(api_url: str, token: str | None = None) -> AsyncWebClient:
+def web_client(
+    api_url: str, token: str | None = None, timeout: int = TIMEOUT_SECONDS
+) -> AsyncWebClient:
+    """A client whose calls give up after ``timeout`` seconds (the outcome is then unknown)."""
     return AsyncWebClient(
-        token=token, base_url=api_url, timeout=TIMEOUT_SECONDS, retry_handlers=retry_handlers()
+        token=token, base_url=api_url, timeout=timeout, retry_handlers=retry_handlers()
     )
 
 
 class ClientSource(Protocol):
-    """The client that may post in a workspace."""
+    """The client that may post in a workspace, and who installed it there (if known)."""
 
     async def for_team(self, team_id: str | None) -> AsyncWebClient: ...
+
+    async def installer(self, team_id: str | None) -> str | None: ...
 
 
 class SingleWorkspace:
@@ -50,20 +56,27 @@ class SingleWorkspace:
     async def for_team(self, team_id: str | None) -> AsyncWebClient:
         return self.client
 
+    async def installer(self, team_id: str | None) -> str | None:
+        return None  # installed by hand (SLACK_BOT_TOKEN): DRILLBOT_SLACK_ADMINS says who to tell
+
 
 class Installations:
     """Tokens saved by Bolt's OAuth flow, one bot per workspace."""
 
-    def __init__(self, store: AsyncInstallationStore, api_url: str) -> None:
+    def __init__(
+        self, store: AsyncInstallationStore, api_url: str, timeout: int = TIMEOUT_SECONDS
+    ) -> None:
         self.store = store
         self.api_url = api_url
+        self.timeout = timeout
 
     async def for_team(self, team_id: str | None) -> AsyncWebClient:
         bot = await self.store.async_find_bot(enterprise_id=None, team_id=team_id)
         if team_id is None or bot is None or not bot.bot_token:
-            raise SendFailed(
-                f"Drillbot is not installed in Slack workspace {team_id or '?'}",
-                permanent=True,
-                admin_hint="Install it again from /slack/install.",
-            )
-        return web_client(self.api_url, bot.bot_token)
+            raise not_installed(team_id)
+        return web_client(self.api_url, bot.bot_token, self.timeout)
+
+    async def installer(self, team_id: str | None) -> str | None:
+        """The user who installed Drillbot in the workspace (Bolt's installation record)."""
+        found = await self.store.async_find_installation(enterprise_id=None, team_id=team_id)
+        return str(found.user_id) if found is not None and found.user_id else None

@@ -1,8 +1,10 @@
 """``SlackRuntime``: the Slack adapter started on the process's shared event loop.
 
 Socket Mode when ``SLACK_APP_TOKEN`` is set (single workspace, ``SLACK_BOT_TOKEN``); otherwise
-HTTP mode: an aiohttp server on 0.0.0.0:``PORT`` serving ``POST /slack/events``,
-``GET /slack/install``, ``GET /slack/oauth_redirect`` and ``GET /healthz``.
+HTTP mode: an aiohttp server on 0.0.0.0:``PORT`` serving ``POST /slack/events`` (behind the
+guard in ``http``), ``GET /slack/install``, ``GET /slack/oauth_redirect`` and ``GET /healthz``.
+Both report their connection state to the process's ``Health``; a Socket Mode app token Slack
+refuses fails it for good (``ConnectionFailed`` at start, ``Health.failed`` later).
 """
 
 from __future__ import annotations
@@ -14,25 +16,34 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from aiohttp import web
-from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.core.services import places
 from bot.core.services.context import Core
 from bot.core.services.requests import EventClaims
+from bot.platforms.health import ConnectionFailed, Health
 from bot.platforms.runtime import PlatformRuntime
 from bot.platforms.slack_app import app as bolt
-from bot.platforms.slack_app.clients import ClientSource, Installations, SingleWorkspace, web_client
+from bot.platforms.slack_app.clients import (
+    TIMEOUT_SECONDS,
+    ClientSource,
+    Installations,
+    SingleWorkspace,
+    web_client,
+)
+from bot.platforms.slack_app.http import Guard, health_endpoint
 from bot.platforms.slack_app.members import MemberDirectory, parse_admins
 from bot.platforms.slack_app.pacing import ChannelPacer
 from bot.platforms.slack_app.platform import SlackPlatform, TeamOf
 from bot.platforms.slack_app.refs import PLATFORM
 from bot.platforms.slack_app.services import SlackServices
+from bot.platforms.slack_app.socket import WatchedHandler
 from config.settings import SlackSettings
 
 log = logging.getLogger(__name__)
 SHUTDOWN_SECONDS = 5.0
+PING_SECONDS = 10.0
 
 
 class SlackSetupError(Exception):
@@ -79,27 +90,34 @@ class SlackRuntime:
         clock: Callable[[], datetime] = _utc_now,
         pace_seconds: float = 1.0,
         host: str = "0.0.0.0",
+        health: Health | None = None,
+        timeout: int = TIMEOUT_SECONDS,
+        ping_seconds: float = PING_SECONDS,
     ) -> None:
         self.mode = choose_mode(settings)
         self.settings = settings
         self.host = host
+        self.health = health or Health()
+        self.timeout, self.ping_seconds = timeout, ping_seconds
         self.port: int | None = None  # the bound port once HTTP mode has started
+        self._fatal: str | None = None
         store = bolt.installation_store(settings, engine) if self.mode.oauth else None
         clients, team_of = self._clients(store)
-        platform = SlackPlatform(clients, ChannelPacer(pace_seconds), team_of)
         directory = MemberDirectory(parse_admins(settings.admins))
+        platform = SlackPlatform(clients, ChannelPacer(pace_seconds), team_of, directory)
         self.services = SlackServices(core, platform, directory, EventClaims(core), clock)
         oauth = bolt.oauth_settings(settings, engine, store) if store is not None else None
         self.app = bolt.build_app(settings, self.services, oauth)
         self._runner: web.AppRunner | None = None
-        self._socket: AsyncSocketModeHandler | None = None
+        self._socket: WatchedHandler | None = None
 
     def _clients(self, store: AsyncInstallationStore | None) -> tuple[ClientSource, TeamOf | None]:
         """One bot token, or the installed token of each channel's workspace."""
         if store is None:
             token = bolt.secret(self.settings.bot_token)
-            return SingleWorkspace(web_client(self.settings.api_url, token)), None
-        return Installations(store, self.settings.api_url), self._team_of
+            client = web_client(self.settings.api_url, token, self.timeout)
+            return SingleWorkspace(client), None
+        return Installations(store, self.settings.api_url, self.timeout), self._team_of
 
     @property
     def platform(self) -> SlackPlatform:
@@ -116,18 +134,29 @@ class SlackRuntime:
 
     async def _start_socket_mode(self) -> None:
         # Built here, inside the running loop, as the Socket Mode client requires.
-        handler = AsyncSocketModeHandler(self.app, app_token=bolt.secret(self.settings.app_token))
+        token = bolt.secret(self.settings.app_token) or ""
+        handler = WatchedHandler(self.app, token, self._failed, self.ping_seconds)
         try:
             await handler.connect_async()  # type: ignore[no-untyped-call]
         except BaseException:
             await handler.close_async()  # type: ignore[no-untyped-call]
             raise
         self._socket = handler
+        if self._fatal is not None:
+            raise ConnectionFailed(f"Slack: {self._fatal}")
+        self.health.connected(PLATFORM, handler.state)
         log.info("Slack: connected in Socket Mode")
+
+    def _failed(self, reason: str) -> None:
+        """The Socket Mode connection cannot come back: ``drillbot run`` stops and says why."""
+        self._fatal = reason
+        self.health.fail(PLATFORM, reason)
 
     async def _start_http(self) -> None:
         web_app = self.app.web_app(path=bolt.EVENTS_PATH)
-        web_app.router.add_get("/healthz", _healthz)
+        guard = Guard(bolt.EVENTS_PATH, bolt.secret(self.settings.signing_secret) or "")
+        web_app.middlewares.append(guard.middleware)
+        web_app.router.add_get("/healthz", health_endpoint(self.health))
         if not self.mode.oauth:
             web_app.router.add_get(bolt.INSTALL_PATH, _single_workspace)
             web_app.router.add_get(bolt.REDIRECT_PATH, _single_workspace)
@@ -140,6 +169,7 @@ class SlackRuntime:
             raise
         self._runner = runner
         self.port = int(runner.addresses[0][1])
+        self.health.connected(PLATFORM)
         log.info("Slack: HTTP mode on %s:%d%s", self.host, self.port, bolt.EVENTS_PATH)
 
     async def stop(self) -> None:
@@ -151,10 +181,6 @@ class SlackRuntime:
         if runner is not None:
             await runner.cleanup()
         await self.services.idle(SHUTDOWN_SECONDS)
-
-
-async def _healthz(request: web.Request) -> web.Response:
-    return web.Response(text="ok")
 
 
 async def _single_workspace(request: web.Request) -> web.Response:

@@ -2,7 +2,8 @@
 
 ``SlackServices.listener`` turns a plain handler ``(services, incoming)`` into a bolt listener that
 is tracked until it finishes (so ``stop`` can wait for it), never raises into bolt, acknowledges
-if the handler could not, and releases the event's claim when it failed.
+if the handler could not, and releases the event's claim when it failed. A member whose action
+met a locked or unreachable database is told so privately (never silence).
 """
 
 from __future__ import annotations
@@ -19,16 +20,24 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.core.errors import StorageUnavailable
 from bot.core.model import Actor, Place
+from bot.core.ports import SendFailed
 from bot.core.services.context import Core
 from bot.core.services.requests import EventClaims
+from bot.platforms.slack_app.blocks import notice
 from bot.platforms.slack_app.dedupe import event_id_of
+from bot.platforms.slack_app.failures import TRANSPORT_ERRORS
+from bot.platforms.slack_app.fields import number, obj, text
 from bot.platforms.slack_app.members import MemberDirectory
 from bot.platforms.slack_app.platform import SlackPlatform
 from bot.platforms.slack_app.refs import PLATFORM
 from bot.platforms.tasks import drain
 
 log = logging.getLogger(__name__)
+UNAVAILABLE = (
+    "Drillbot couldn't reach its records, so nothing was saved: please try again in a minute."
+)
 
 
 @dataclass(frozen=True)
@@ -44,7 +53,7 @@ class Incoming:
     @property
     def user_id(self) -> str:
         user = self.body.get("user")
-        return str(user.get("id") if isinstance(user, dict) else self.body.get("user_id", ""))
+        return text(user.get("id") if isinstance(user, dict) else self.body.get("user_id"))
 
     @property
     def action(self) -> dict[str, Any]:
@@ -56,8 +65,7 @@ class Incoming:
     @property
     def action_number(self) -> int | None:
         """The clicked button's value as a number (an answer or round id), if it is one."""
-        value = str(self.action.get("value") or "")
-        return int(value) if value.isdigit() else None
+        return number(self.action.get("value"))
 
     def place(self, channel: str, thread_ref: str | None = None) -> Place:
         return Place(PLATFORM, self.team_id, channel, thread_ref)
@@ -88,7 +96,7 @@ class SlackServices:
             respond: AsyncRespond | None,
             context: AsyncBoltContext,
         ) -> None:
-            team = context.team_id or _team_of(body)
+            team = text(context.team_id) or _team_of(body)
             await self._run(handler, Incoming(body, client, ack, respond, team))
 
         listener.__name__ = handler.__name__
@@ -100,8 +108,14 @@ class SlackServices:
             self.tasks.add(task)
         try:
             await handler(self, incoming)
+        except StorageUnavailable as error:
+            log.warning(
+                "Slack listener %s: the database is unavailable (%s)", _name(handler), error
+            )
+            await self._after_failure(incoming)
+            await self._apologise(incoming)
         except Exception:
-            log.exception("Slack listener %s failed", getattr(handler, "__name__", handler))
+            log.exception("Slack listener %s failed", _name(handler))
             await self._after_failure(incoming)
         finally:
             if task is not None:
@@ -117,6 +131,25 @@ class SlackServices:
         except Exception:
             log.exception("cleaning up after a failed Slack listener failed too")
 
+    async def _apologise(self, incoming: Incoming) -> None:
+        """Tell the member nothing was saved: through the request's ``response_url``, else an
+        ephemeral message where they acted (a thread reply's thread)."""
+        try:
+            if incoming.respond is not None and incoming.respond.response_url:
+                await incoming.respond(
+                    text=UNAVAILABLE, response_type="ephemeral", replace_original=False
+                )
+                return
+            where = _where_acted(incoming.body)
+            if where is not None:
+                channel, user, thread_ts = where
+                message = notice(UNAVAILABLE)
+                await self.platform.post_ephemeral(
+                    incoming.client, channel, user, message, thread_ts
+                )
+        except (SendFailed, *TRANSPORT_ERRORS) as error:
+            log.warning("could not tell a member their action was not saved: %s", error)
+
     async def idle(self, grace: float = 5.0) -> None:
         """Wait for running listeners (``stop`` and tests); cancel what outlives ``grace`` seconds."""
         for _ in range(3):
@@ -126,8 +159,22 @@ class SlackServices:
 
 def _team_of(body: dict[str, Any]) -> str:
     """The workspace of a request when bolt's context has none (it normally has)."""
-    team, user = body.get("team"), body.get("user")
-    if isinstance(team, dict) and team.get("id"):
-        return str(team["id"])
-    user_team = user.get("team_id") if isinstance(user, dict) else None
-    return str(body.get("team_id") or user_team or "")
+    team, user = obj(body.get("team")), obj(body.get("user"))
+    return text(team.get("id")) or text(body.get("team_id")) or text(user.get("team_id"))
+
+
+def _name(handler: Handler) -> str:
+    return str(getattr(handler, "__name__", handler))
+
+
+def _where_acted(body: dict[str, Any]) -> tuple[str, str, str | None] | None:
+    """Channel, user and thread of an event a member caused (a thread reply), if it has them."""
+    event = obj(body.get("event"))
+    channel, user, thread = (
+        text(event.get("channel")),
+        text(event.get("user")),
+        event.get("thread_ts"),
+    )
+    if not channel or not user:
+        return None
+    return channel, user, text(thread) or None

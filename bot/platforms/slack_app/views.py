@@ -1,10 +1,12 @@
-"""Outbound translation for views: the App Home tab and the answer modal with its reveal."""
+"""Outbound translation for views: the App Home tab (with a banner for each problem that keeps
+Drillbot from posting, and its fix) and the answer modal with its reveal."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from bot.core.cards import DrillCard, ResultsCard
+from bot.core.model import Problem
 from bot.core.services.home import HomeSummary, RecentAnswer
 from bot.core.text import clip
 from bot.core.wording import plural
@@ -74,8 +76,19 @@ def _info_modal(blocks: list[Block]) -> View:
     }
 
 
+def problem_banner(problems: tuple[Problem, ...]) -> list[Block]:
+    """One warning per channel Drillbot cannot post in, with the fix in words."""
+    lines = [
+        f":warning: *Drillbot cannot post in <#{p.channel_ref}>* ({escape(p.kind)}). "
+        f"To fix it: {escape(p.detail)}"
+        for p in problems
+    ]
+    return [section(clip("\n".join(lines), 2_900))] if lines else []
+
+
 def home_view(summary: HomeSummary) -> View:
     blocks: list[Block] = [header(f"Drillbot for {summary.display_name}")]
+    blocks += problem_banner(summary.problems)
     if summary.channel_ref is None:
         blocks.append(
             section("No drill channel here yet: an admin can run `/drill admin channel` in one.")

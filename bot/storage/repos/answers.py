@@ -269,6 +269,24 @@ class AnswerRepo:
             for r in self._c.execute(query)
         ]
 
+    def message_author(
+        self, platform: str, space_ref: str, message_ref: str
+    ) -> tuple[str, str | None] | None:
+        """(author's user ref, round's thread) of a stored answer message in a space."""
+        query = (
+            select(members.c.user_ref, rounds.c.thread_ref)
+            .select_from(answer_messages)
+            .join(answers, answers.c.id == answer_messages.c.answer_id)
+            .join(members, members.c.id == answers.c.member_id)
+            .join(rounds, rounds.c.id == answer_messages.c.round_id)
+            .where(answer_messages.c.message_ref == message_ref)
+            .where(members.c.platform == platform, members.c.space_ref == space_ref)
+            .order_by(answer_messages.c.id.desc())
+            .limit(1)
+        )
+        row = self._c.execute(query).first()
+        return None if row is None else (row.user_ref, row.thread_ref)
+
     def highest_numbered_ref(self, prefix: str) -> int:
         """The largest N among message refs shaped like ``{prefix}N`` (the console's own ids)."""
         query = select(answer_messages.c.message_ref).where(

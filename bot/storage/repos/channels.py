@@ -38,6 +38,7 @@ def settings_columns(settings: ChannelSettings) -> dict[str, Any]:
         "weekly_day": settings.weekly_day,
         "weekly_time": settings.weekly_time.strftime("%H:%M"),
         "min_answer_chars": settings.min_answer_chars,
+        "show_reviewers": settings.show_reviewers,
     }
 
 
@@ -52,6 +53,7 @@ def _settings(row: Any) -> ChannelSettings:
         weekly_day=row.weekly_day,
         weekly_time=time.fromisoformat(row.weekly_time),
         min_answer_chars=row.min_answer_chars,
+        show_reviewers=row.show_reviewers,
     )
 
 

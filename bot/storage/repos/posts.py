@@ -7,10 +7,10 @@ from typing import Any
 
 from sqlalchemy import Connection, case, func, or_, select, type_coerce, update
 
-from bot.core.model import NewPost, PostJob
+from bot.core.model import NewPost, PostContent, PostJob
 from bot.core.vocab import PostKind, PostStatus
 from bot.storage.repos.sql import insert_ignoring_conflicts
-from bot.storage.tables import UTCDateTime, posts
+from bot.storage.tables import UTCDateTime, post_contents, posts
 
 
 def _job(row: Any) -> PostJob:
@@ -25,6 +25,8 @@ def _job(row: Any) -> PostJob:
         PostStatus(row.status),
         row.last_error,
         row.next_attempt_at,
+        row.created_at,
+        row.lease_until,
     )
 
 
@@ -32,7 +34,9 @@ class PostRepo:
     def __init__(self, connection: Connection) -> None:
         self._c = connection
 
-    def claim(self, claim_key: str, now: datetime, new: NewPost) -> bool:
+    def claim(
+        self, claim_key: str, now: datetime, new: NewPost, content: PostContent | None = None
+    ) -> bool:
         """Queue a post under ``claim_key``; False if it was claimed before (and so never twice)."""
         row = dict(
             claim_key=claim_key,
@@ -43,7 +47,19 @@ class PostRepo:
             **vars(new),
         )
         result = self._c.execute(insert_ignoring_conflicts(self._c, posts), row)
-        return result.rowcount == 1
+        if result.rowcount != 1:
+            return False
+        if content is not None:
+            post_id = self._c.execute(select(posts.c.id).where(posts.c.claim_key == claim_key))
+            self._c.execute(
+                post_contents.insert(), {"post_id": post_id.scalar_one(), **vars(content)}
+            )
+        return True
+
+    def content(self, post_id: int) -> PostContent:
+        query = select(post_contents).where(post_contents.c.post_id == post_id)
+        row = self._c.execute(query).first()
+        return PostContent(row.answer_id, row.body) if row else PostContent()
 
     def due(self, now: datetime, limit: int) -> list[PostJob]:
         query = (
@@ -55,15 +71,21 @@ class PostRepo:
         )
         return [_job(row) for row in self._c.execute(query)]
 
-    def lease(self, post_id: int, now: datetime, until: datetime) -> bool:
-        """Take the send for ourselves until ``until``; False if another worker holds it."""
+    def lease(self, post_id: int, now: datetime, until: datetime) -> PostJob | None:
+        """Take the send for ourselves until ``until``: the post as it was just before (its
+        ``lease_until`` tells whether an earlier attempt's outcome is unknown); None if another
+        worker holds it or it is no longer pending."""
+        row = self._c.execute(select(posts).where(posts.c.id == post_id)).first()
+        if row is None:
+            return None
         statement = (
             update(posts)
             .where(posts.c.id == post_id, posts.c.status == PostStatus.PENDING)
             .where(or_(posts.c.lease_until.is_(None), posts.c.lease_until <= now))
+            .where(posts.c.attempts == row.attempts)  # nobody leased it since we read it
             .values(lease_until=until, attempts=posts.c.attempts + 1)
         )
-        return (self._c.execute(statement)).rowcount == 1
+        return _job(row) if self._c.execute(statement).rowcount == 1 else None
 
     def mark_sent(
         self, post_id: int, now: datetime, message_ref: str | None, thread_ref: str | None
@@ -74,10 +96,15 @@ class PostRepo:
         statement = update(posts).where(posts.c.id == post_id).values(lease_until=None, **values)
         self._c.execute(statement)
 
-    def mark_retry(self, post_id: int, error: str, retry_at: datetime) -> None:
+    def mark_retry(
+        self, post_id: int, error: str, retry_at: datetime, unsure: bool = False
+    ) -> None:
+        """Try again at ``retry_at``. ``unsure`` (the post may have gone out) keeps the lease until
+        then, so the next attempt knows to look for the post before sending it again."""
         statement = update(posts).where(posts.c.id == post_id)
+        lease = retry_at if unsure else None
         self._c.execute(
-            statement.values(lease_until=None, last_error=error[:2000], next_attempt_at=retry_at)
+            statement.values(lease_until=lease, last_error=error[:2000], next_attempt_at=retry_at)
         )
 
     def mark_finished(self, post_id: int, status: PostStatus, reason: str) -> None:

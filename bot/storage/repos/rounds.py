@@ -154,6 +154,18 @@ class RoundRepo:
         row = self._c.execute(query).first()
         return _round(row) if row else None
 
+    def latest_on_demand_of(self, channel_id: int, member_id: int) -> Round | None:
+        """The member's newest on-demand round in the channel, open or closed."""
+        query = (
+            select(rounds)
+            .where(rounds.c.channel_id == channel_id, rounds.c.requested_by == member_id)
+            .where(rounds.c.mode == RoundMode.ON_DEMAND)
+            .order_by(rounds.c.opened_at.desc(), rounds.c.id.desc())
+            .limit(1)
+        )
+        row = self._c.execute(query).first()
+        return _round(row) if row else None
+
     def record_question(
         self, round_id: int, member_id: int, fact_index: int, now: datetime
     ) -> None:

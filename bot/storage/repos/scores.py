@@ -33,6 +33,8 @@ class ScoreRepo:
                 answers=s.answers,
                 votes=s.votes,
                 bonus=s.bonus,
+                reviews=s.reviews,
+                reviewing=s.reviewing,
                 points=s.points,
             )
             for s in scores
@@ -48,6 +50,18 @@ class ScoreRepo:
             .where(round_scores.c.local_date == day, rounds.c.mode == RoundMode.ON_DEMAND)
         )
         return int(self._c.execute(query).scalar_one())
+
+    def points_by_day(
+        self, channel_id: int, member_id: int, first: date, last: date
+    ) -> dict[date, int]:
+        """The member's settled points per local date from ``first`` to ``last``."""
+        query = (
+            select(round_scores.c.local_date, func.sum(round_scores.c.points))
+            .where(round_scores.c.channel_id == channel_id, round_scores.c.member_id == member_id)
+            .where(round_scores.c.local_date.between(first, last))
+            .group_by(round_scores.c.local_date)
+        )
+        return {day: int(points) for day, points in self._c.execute(query)}
 
     def standings(
         self, channel_id: int, first: date | None = None, last: date | None = None

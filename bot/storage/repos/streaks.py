@@ -107,6 +107,16 @@ class StreakRepo:
         )
         return set(self._c.execute(query).scalars())
 
+    def answered_days(self, channel_id: int, member_id: int, first: date, last: date) -> set[date]:
+        """Drill days the member's answers counted for (the streak log's ``answered`` entries)."""
+        query = select(streak_events.c.day).where(
+            streak_events.c.channel_id == channel_id,
+            streak_events.c.member_id == member_id,
+            streak_events.c.kind == ChangeKind.ANSWERED.value,
+            streak_events.c.day.between(first, last),
+        )
+        return set(self._c.execute(query).scalars())
+
     def rest_count(self, channel_id: int, member_id: int, first: date, last: date) -> int:
         query = select(func.count()).where(
             rest_days.c.channel_id == channel_id,

@@ -161,6 +161,11 @@ class Gateway:
         while any(c in self.connections for c in conns) and loop.time() < deadline:
             await asyncio.sleep(0.01)
 
+    def send_raw(self, text: str) -> None:
+        """Send ``text`` as it is (a malformed frame) to every client."""
+        for conn in list(self.connections):
+            conn.send(text)
+
     def send_op(self, op: int, data: Any) -> None:
         """Send a non-dispatch opcode (e.g. RECONNECT, INVALID_SESSION) to every client."""
         for conn in list(self.connections):

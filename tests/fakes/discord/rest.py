@@ -15,6 +15,7 @@ from aiohttp import BodyPartReader, hdrs, web
 from . import rest_core, rest_interactions, rest_messages
 from .rest_base import RECORD, ApiError, RestContext
 from .wire import (
+    LOST,
     Fault,
     Faults,
     RateLimiter,
@@ -77,6 +78,8 @@ class RestServer:
         bucket = bucket_hash(record.method, route)
         limit_key = f"{record.method} {route} {_major(request)}"
         fault = self.faults.take(record)
+        if fault is not None and fault.status == LOST:
+            return await self._lose(request, handler)
         if fault is not None:
             return self._fault_response(fault, bucket)
         wait = self.limiter.check(limit_key)
@@ -86,6 +89,13 @@ class RestServer:
         response = await self._call(request, handler)
         if response.status != 429:
             response.headers.update(self.limiter.headers(limit_key, bucket))
+        return response
+
+    async def _lose(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        """Carry the request out, then drop the connection before answering (a lost response)."""
+        response = await self._call(request, handler)
+        if request.transport is not None:
+            request.transport.abort()
         return response
 
     async def _call(self, request: web.Request, handler: Handler) -> web.StreamResponse:

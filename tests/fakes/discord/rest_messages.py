@@ -71,6 +71,9 @@ class MessageRoutes:
             self.ctx.require(channel, perm.ATTACH_FILES)
         body = self.ctx.body(request)
         check_sendable(self.ctx, body, bool(files), self.ctx.where(request))
+        earlier = self._same_nonce(channel, body)
+        if earlier is not None:
+            return json_response(earlier)
         attachments = messages.file_attachments(self.state, channel.id, body, files)
         if channel.is_thread and channel.archived and not channel.locked:
             channel.archived = False
@@ -78,7 +81,18 @@ class MessageRoutes:
             self.state, channel, self.state.bot, MessageSpec.from_body(body, attachments)
         )
         emit_message(self.ctx, "MESSAGE_CREATE", message)
+        if body.get("nonce") is not None:
+            self.state.nonces.remember(channel.id, self.state.bot.id, body["nonce"], message)
         return json_response(message)
+
+    def _same_nonce(self, channel: FakeChannel, body: dict[str, Any]) -> dict[str, Any] | None:
+        """Discord's rule: with ``enforce_nonce``, a nonce the same author used in the same
+        channel within the last few minutes returns that message instead of a new one."""
+        if not body.get("enforce_nonce") or body.get("nonce") is None:
+            return None
+        found = self.state.nonces.find(channel.id, self.state.bot.id, body["nonce"])
+        # Assumed: a deleted message no longer holds its nonce (a withdrawn post can be re-sent).
+        return None if found is None else self.state.messages.get(int(found["id"]))
 
     async def history(self, request: web.Request) -> web.Response:
         channel = self.ctx.channel(request)

@@ -34,7 +34,7 @@ from .state import (
     GATEWAY_PRESENCE_LIMITED,
     FakeState,
 )
-from .wire import Fault, RecordedRequest
+from .wire import LOST, Fault, RecordedRequest
 from .world import WorldBuilding
 
 __all__ = ["FakeDiscord", "point_discord_py_at"]
@@ -250,6 +250,11 @@ class FakeDiscord(MemberActions, WorldBuilding):
             Fault(method.upper(), route, status, count, retry_after, is_global, code, message)
         )
 
+    def lose_next_response(self, method: str, route: str, *, count: int = 1) -> None:
+        """Carry out the next ``count`` matching requests, then drop the connection unanswered
+        (the client cannot tell whether its request was carried out)."""
+        self._rest.faults.add(Fault(method.upper(), route, LOST, count, 0.0, False, None, None))
+
     def rate_limit(self, per_second: int | None) -> None:
         """Enforce ``per_second`` requests per route bucket with real 429s (None: off)."""
         self._rest.limiter.per_second = per_second
@@ -259,11 +264,17 @@ class FakeDiscord(MemberActions, WorldBuilding):
         self.gateway.emit(event, data, intent=intent)
         await self.gateway.drain()
 
+    async def send_raw_frame(self, text: str) -> None:
+        """A text frame exactly as given (e.g. not JSON) to every client."""
+        self.gateway.send_raw(text)
+        await self.gateway.drain()
+
     async def drain(self) -> None:
         await self.gateway.drain()
 
     async def disconnect_clients(self, code: int = 4000) -> None:
-        """Close every gateway socket; 4000 keeps sessions resumable."""
+        """Close every gateway socket with ``code``; 4000 keeps sessions resumable, while 4004 and
+        4010-4014 are fatal to a client (discord.py does not reconnect after them)."""
         await self.gateway.close_all(code)
 
     async def request_reconnect(self) -> None:

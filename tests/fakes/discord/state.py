@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +30,27 @@ GATEWAY_MESSAGE_CONTENT_LIMITED = 1 << 19
 APPLICATION_COMMAND_BADGE = 1 << 23
 
 
+NONCE_WINDOW = 300.0  # seconds Discord remembers a nonce ("the past few minutes")
+
+
+@dataclass
+class Nonces:
+    """Nonces of sent messages by (channel, author, nonce), for ``enforce_nonce``."""
+
+    seen: dict[tuple[int, int, str], tuple[float, dict[str, Any]]] = field(default_factory=dict)
+
+    def remember(
+        self, channel_id: int, author_id: int, nonce: object, message: dict[str, Any]
+    ) -> None:
+        self.seen[(channel_id, author_id, str(nonce))] = (time.monotonic(), message)
+
+    def find(self, channel_id: int, author_id: int, nonce: object) -> dict[str, Any] | None:
+        found = self.seen.get((channel_id, author_id, str(nonce)))
+        if found is None or time.monotonic() - found[0] > NONCE_WINDOW:
+            return None
+        return found[1]
+
+
 @dataclass
 class FakeState:
     """All objects of one fake Discord instance; REST and gateway both read it."""
@@ -48,6 +70,7 @@ class FakeState:
     users: dict[int, FakeUser] = field(default_factory=dict)
     messages: dict[int, dict[str, Any]] = field(default_factory=dict)
     commands: dict[int, FakeCommand] = field(default_factory=dict)
+    nonces: Nonces = field(default_factory=Nonces)
 
     def __post_init__(self) -> None:
         self.application_id = self.snowflake()

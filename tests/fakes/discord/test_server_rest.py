@@ -77,3 +77,35 @@ async def test_direct_messages_both_ways(fake: FakeDiscord, world: World) -> Non
     assert isinstance(sent.channel, discord.DMChannel) and sent.guild is None
     assert isinstance(reply.channel, discord.DMChannel) and reply.author.id == alice.id
     assert fake.requests_to("POST", "/users/@me/channels")[0].json == {"recipient_id": alice.id}
+
+
+async def test_enforce_nonce_returns_the_earlier_message_instead_of_a_new_one(
+    fake: FakeDiscord, world: World
+) -> None:
+    _, channel, _ = world
+    async with running_client(discord.Client(**client_options()), fake) as client:
+        text = client.get_channel(channel.id)
+        assert isinstance(text, discord.TextChannel)
+        first = await text.send("once", nonce="drill-1")  # discord.py adds enforce_nonce
+        again = await text.send("once", nonce="drill-1")
+        other = await text.send("twice", nonce="drill-2")
+    assert first.id == again.id != other.id
+    assert fake.requests_to("POST", MESSAGES)[0].json["enforce_nonce"] is True
+    assert len(fake.messages_in(channel)) == 2
+    headers = {"Authorization": f"Bot {fake.token}"}
+    url = f"{fake.api_url}/channels/{channel.id}/messages"
+    plain = {"content": "once", "nonce": "drill-1"}  # without enforce_nonce: no check
+    async with aiohttp.ClientSession(headers=headers) as http, http.post(url, json=plain) as sent:
+        assert (await sent.json())["id"] != str(first.id)
+    assert len(fake.messages_in(channel)) == 3
+
+
+async def test_a_lost_response_was_carried_out(fake: FakeDiscord, world: World) -> None:
+    _, channel, _ = world
+    fake.lose_next_response("POST", MESSAGES)
+    async with running_client(discord.Client(**client_options()), fake) as client:
+        text = client.get_channel(channel.id)
+        assert isinstance(text, discord.TextChannel)
+        with pytest.raises((aiohttp.ClientError, OSError)):
+            await text.send("did it go out?", nonce="n-1")
+    assert [m["content"] for m in fake.messages_in(channel)] == ["did it go out?"]

@@ -99,6 +99,9 @@ class RecordedRequest:
         return method.upper() == self.method and path_matches(route, self.path)
 
 
+LOST = 0  # a Fault status: carry the request out, then drop the connection unanswered
+
+
 @dataclass
 class Fault:
     method: str

@@ -15,6 +15,7 @@ JSON_FIELDS = {
     "attachments": "invalid_attachments",
     "view": "invalid_arguments",
     "metadata": "invalid_metadata_format",
+    "files": "invalid_arguments",
 }
 
 

@@ -19,7 +19,7 @@ VERIFICATION_TOKEN = "fake-verification-token"
 
 BOT_SCOPES = (
     "app_mentions:read,channels:history,channels:join,channels:read,chat:write,commands,"
-    "groups:history,im:history,im:write,team:read,users:read"
+    "files:write,groups:history,im:history,im:write,team:read,users:read"
 )
 
 #: Default actor/channel used by the request builders when none is given.

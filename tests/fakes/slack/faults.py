@@ -51,6 +51,22 @@ class Faults:
         return None
 
 
+@dataclass
+class LateAnswers:
+    """The next ``remaining`` calls to ``method`` are carried out, then answered ``delay`` seconds
+    later: a client with a shorter timeout never learns that its call worked."""
+
+    method: str
+    delay: float
+    remaining: int
+
+    def take(self, method: str) -> float | None:
+        if method != self.method or self.remaining <= 0:
+            return None
+        self.remaining -= 1
+        return self.delay
+
+
 def default_status(error: str) -> int:
     return 429 if error == "ratelimited" else 200
 

@@ -9,6 +9,8 @@ from collections.abc import Callable
 
 from tests.fakes.slack.api_request import ApiRequest, existing_channel, existing_user
 from tests.fakes.slack.methods_chat import CHAT_METHODS
+from tests.fakes.slack.methods_files import FILE_METHODS
+from tests.fakes.slack.methods_history import HISTORY_METHODS
 from tests.fakes.slack.models import JSON, ApiError
 from tests.fakes.slack.validation import check_view
 from tests.fakes.slack.workspace import Workspace
@@ -203,6 +205,8 @@ def oauth_v2_access(ws: Workspace, req: ApiRequest) -> JSON:
 
 METHODS: dict[str, Handler] = {
     **CHAT_METHODS,
+    **HISTORY_METHODS,
+    **FILE_METHODS,
     "api.test": api_test,
     "auth.test": auth_test,
     "users.info": users_info,

@@ -18,9 +18,22 @@ def _require_content(req: ApiRequest) -> None:
         raise ApiError("no_text")
 
 
+def _metadata(req: ApiRequest) -> JSON | None:
+    """Message metadata: ``event_type`` (a string) and ``event_payload`` (an object)."""
+    if "metadata" not in req.params or req.params["metadata"] in ("", None):
+        return None
+    metadata = req.obj("metadata")
+    if metadata is None or not isinstance(metadata.get("event_type"), str):
+        raise ApiError("invalid_metadata_format")
+    if not isinstance(metadata.get("event_payload", {}), dict):
+        raise ApiError("invalid_metadata_format")
+    return metadata
+
+
 def post_message(ws: Workspace, req: ApiRequest) -> JSON:
     channel = postable_channel(ws, req)
     _require_content(req)
+    metadata = _metadata(req)
     ws.violations.extend(check_message(req.method, req.params))
     msg = Message(
         channel=channel.id,
@@ -33,7 +46,7 @@ def post_message(ws: Workspace, req: ApiRequest) -> JSON:
         blocks=req.list_of("blocks"),
         attachments=req.list_of("attachments"),
         thread_ts=req.opt("thread_ts"),
-        metadata=req.obj("metadata"),
+        metadata=metadata,
     )
     ws.append_message(msg)
     return {"ok": True, "channel": channel.id, "ts": msg.ts, "message": msg.to_api()}

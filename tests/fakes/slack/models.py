@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -144,7 +145,9 @@ class Message:
     deleted: bool = False
     reply_ts: list[str] = field(default_factory=list)
 
-    def to_api(self) -> JSON:
+    def to_api(self, include_metadata: bool = True) -> JSON:
+        """The message as the Web API shows it; history methods show ``metadata`` only when
+        asked with ``include_all_metadata``."""
         out: JSON = {
             "type": "message",
             "text": self.text,
@@ -171,7 +174,7 @@ class Message:
             out.update(reply_count=len(self.reply_ts), latest_reply=self.reply_ts[-1])
         if self.edited_ts:
             out["edited"] = {"user": self.user, "ts": self.edited_ts}
-        if self.metadata:
+        if self.metadata and include_metadata:
             out["metadata"] = self.metadata
         return out
 
@@ -227,15 +230,22 @@ class ResponseUrlPost:
 class TsClock:
     """Slack-style ``"seconds.micros"`` timestamps, unique and strictly increasing.
 
-    Clocks on different ``lane``s (0-99) never produce the same ts.
+    Clocks on different ``lane``s (0-99) never produce the same ts. With ``source`` (seconds since
+    the epoch, e.g. a test's simulated clock) a ts is never earlier than what it says.
     """
 
-    def __init__(self, lane: int = 0) -> None:
+    def __init__(self, lane: int = 0, source: Callable[[], float] | None = None) -> None:
         self._base = int(time.time()) * 1_000_000 + lane
         self._counter = itertools.count(100)
+        self._source = source
+        self._last = 0
 
     def next(self) -> str:
         micros = self._base + next(self._counter) * 100
+        if self._source is not None:
+            now = int(self._source()) * 1_000_000 + self._base % 100
+            micros = max(now, self._last + 100)
+        self._last = micros
         return f"{micros // 1_000_000}.{micros % 1_000_000:06d}"
 
 
@@ -247,3 +257,17 @@ class IdMaker:
 
     def new(self, prefix: str) -> str:
         return f"{prefix}0FK{next(self._counter):07d}"
+
+
+@dataclass
+class Upload:
+    """A file announced by ``files.getUploadURLExternal``; ``data`` once its bytes arrive."""
+
+    file_id: str
+    filename: str
+    length: int
+    alt_txt: str | None
+    data: bytes | None = None
+    title: str | None = None
+    channel: str | None = None
+    initial_comment: str | None = None

@@ -12,6 +12,7 @@ One aiohttp server on 127.0.0.1 serves the Web API (``/api/<method>``), ``respon
 
 from __future__ import annotations
 
+import asyncio
 import json
 import secrets
 import traceback
@@ -22,7 +23,14 @@ from typing import Self, Unpack
 from aiohttp import web
 
 from tests.fakes.slack.api_request import ApiRequest, decode_json_fields
-from tests.fakes.slack.faults import ChannelRateLimit, Fault, Faults, Reply, default_status
+from tests.fakes.slack.faults import (
+    ChannelRateLimit,
+    Fault,
+    Faults,
+    LateAnswers,
+    Reply,
+    default_status,
+)
 from tests.fakes.slack.methods import APP_TOKEN_METHODS, METHODS, NO_TOKEN_METHODS
 from tests.fakes.slack.models import JSON, ApiError, Call, ResponseUrlPost, Token
 from tests.fakes.slack.requests import SlackPayload
@@ -42,6 +50,7 @@ class FakeSlack(Workspace):
         self.socket = SocketModeServer(self.app_id)
         self.rate_limit: ChannelRateLimit | None = None
         self._faults = Faults()
+        self._late: list[LateAnswers] = []
         self._response_urls: set[str] = set()
         self._stack: AsyncExitStack | None = None
         self._url = ""
@@ -54,6 +63,7 @@ class FakeSlack(Workspace):
             [
                 web.route("*", "/api/{method}", self._handle_api),
                 web.post("/response/{rid}", self._handle_response_url),
+                web.post("/upload/{file_id}", self._handle_upload),
                 *self.socket.routes(),
             ]
         )
@@ -61,6 +71,7 @@ class FakeSlack(Workspace):
             served = await stack.enter_async_context(serve(app))
             self._stack = stack.pop_all()
         self._url = served.url
+        self.upload_base = self._url
         self.socket.ws_base = self._url.replace("http://", "ws://", 1)
         return self
 
@@ -139,6 +150,15 @@ class FakeSlack(Workspace):
         )
         self._faults.add(fault)
 
+    def answer_late(self, method: str, delay: float, *, count: int = 1) -> None:
+        """The next ``count`` calls to ``method`` are carried out at once but answered only after
+        ``delay`` seconds (past a client's timeout: the call worked, the client thinks it failed)."""
+        self._late.append(LateAnswers(method, delay, count))
+
+    def answer_on_time(self) -> None:
+        """Calls are answered at once again (``answer_late`` undone)."""
+        self._late.clear()
+
     def rate_limit_per_channel(
         self,
         per_second: float = 1.0,
@@ -198,6 +218,9 @@ class FakeSlack(Workspace):
         except ApiError as exc:
             status, body, extra = 200, exc.body(), {}
         self.calls.append(Call(method, params, headers, request.method, status, body))
+        delay = next((d for late in self._late if (d := late.take(method)) is not None), None)
+        if delay is not None:
+            await asyncio.sleep(delay)  # carried out already; the answer comes too late
         return web.json_response(body, status=status, headers=extra)
 
     def _answer(self, method: str, params: JSON, headers: dict[str, str]) -> Reply:
@@ -242,6 +265,18 @@ class FakeSlack(Workspace):
         ref = str(params.get("channel") or "")
         channel = self.resolve_channel(ref) if ref else None
         return self.rate_limit.check(method, channel.id if channel else ref)
+
+    async def _handle_upload(self, request: web.Request) -> web.Response:
+        """The upload URL ``files.getUploadURLExternal`` handed out: the file's bytes as the body."""
+        upload = self.uploads.get(request.match_info["file_id"])
+        if upload is None or upload.data is not None:
+            return web.Response(status=404, text="not_found")
+        upload.data = await request.read()
+        if len(upload.data) != upload.length:
+            self.violations.append(
+                f"upload {upload.file_id}: {len(upload.data)} bytes, announced {upload.length}"
+            )
+        return web.Response(text=f"OK - {len(upload.data)}")
 
     async def _handle_response_url(self, request: web.Request) -> web.Response:
         url = f"{self.url}{request.path}"

@@ -18,6 +18,7 @@ from tests.fakes.slack.models import (
     Token,
     TokenKind,
     TsClock,
+    Upload,
     User,
 )
 
@@ -75,6 +76,8 @@ class Workspace:
         self.tokens: dict[str, Token] = {}
         self.revoked: set[str] = set()
         self.oauth_grants: dict[str, OAuthGrant] = {}
+        self.uploads: dict[str, Upload] = {}  # files_upload_v2's files, by file id
+        self.upload_base = ""  # where upload URLs point (the fake's own address)
         self._register_token(self.bot_token, "bot", self.bot_user_id)
         self._register_token(self.app_token, "app", "")
         bot = User(self.bot_user_id, defaults.BOT_NAME, self.team_id, is_bot=True)

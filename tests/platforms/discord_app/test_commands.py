@@ -42,6 +42,8 @@ async def test_commands_are_synced_globally_with_admin_gated(drive: Drive) -> No
         "drill",
         "streak",
         "streak-rest",
+        "streak-card",
+        "streak-export",
         "leaderboard",
         "ask",
         "drill-help",

@@ -40,8 +40,8 @@ def test_invite_url_asks_for_exactly_what_drillbot_uses() -> None:
     url = invite_url(1234)
     assert url.startswith("https://discord.com/oauth2/authorize?client_id=1234")
     assert "scope=bot+applications.commands" in url
-    expected = (1 << 10) | (1 << 11) | (1 << 14) | (1 << 16) | (1 << 35) | (1 << 38)
-    assert f"permissions={expected}" in url and expected == 309237730304
+    expected = (1 << 10) | (1 << 11) | (1 << 14) | (1 << 15) | (1 << 16) | (1 << 35) | (1 << 38)
+    assert f"permissions={expected}" in url and expected == 309237763072
 
 
 def test_nonces_are_stable_short_and_distinct() -> None:
@@ -202,3 +202,22 @@ def test_the_application_id_comes_from_the_token() -> None:
     head = base64.b64encode(b"1234567890123").decode().rstrip("=")
     assert application_id_from_token(f"{head}.GxYzAb.secret-part") == 1234567890123
     assert application_id_from_token("not a token") is None
+
+
+@pytest.mark.parametrize(
+    ("member_text", "shown"),
+    [
+        ("[gift](https://phish.example)", "[gift]\u200b(https://phish.example)"),
+        ("# Big\n-# small\n> quote", "\\# Big\n\\-# small\n\\> quote"),
+        ("||x|| *y* _z_", "\\|\\|x\\|\\| \\*y\\* \\_z\\_"),
+        (
+            "<@123456789012345678> <#123456789012345678>",
+            "<\u200b@\u200b123456789012345678> <\u200b#123456789012345678>",
+        ),
+        ("see https://example.com/a_b", "see https://example.com/a_b"),
+    ],
+)
+def test_member_text_is_shown_as_plain_text(member_text: str, shown: str) -> None:
+    from bot.platforms.discord_app.escape import plain
+
+    assert plain(member_text) == shown

@@ -161,6 +161,13 @@ async def test_a_week_of_daily_posts_then_the_weekly_leaderboard(
     embed = next(m for m in in_channel if str(m["id"]) == board["message_ref"])["embeds"][0]
     assert embed["title"] == "Weekly leaderboard: 23 Nov–29 Nov"
     assert embed["description"].splitlines()[0].startswith("1. Bob: ")
+    # The picture is attached and shown in the embed; its description states the rows in words.
+    assert embed["image"]["url"].endswith("leaderboard-2026-11-23.png")
+    message = next(m for m in in_channel if str(m["id"]) == board["message_ref"])
+    [picture] = message["attachments"]
+    assert picture["filename"] == "leaderboard-2026-11-23.png"
+    assert picture["description"].startswith("Weekly leaderboard: 23 Nov–29 Nov, top ")
+    assert "1. Bob: " in picture["description"] and "new in the top 10" in picture["description"]
     nonces = [r.json["nonce"] for r in fake.requests_to("POST", MESSAGES)]
     assert len(nonces) == len(set(nonces))
     assert_clean(fake)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -34,6 +35,7 @@ from tests.fakes.slack import (
     slash_command,
 )
 from tests.fakes.slack.conftest import fake, no_leaks
+from tests.fakes.slack.models import TsClock
 from tests.fakes.slack.templates import new_ts
 
 __all__ = ["fake", "no_leaks"]  # the fake's fixtures, shared with these tests
@@ -198,13 +200,21 @@ async def http() -> AsyncIterator[aiohttp.ClientSession]:
         yield session
 
 
-@pytest.fixture
-async def driver(
-    core: Core, database: Database, fake: FakeSlack, clock: Clock, http: aiohttp.ClientSession
+@asynccontextmanager
+async def running_driver(
+    core: Core,
+    database: Database,
+    fake: FakeSlack,
+    clock: Clock,
+    http: aiohttp.ClientSession,
+    **options: Any,
 ) -> AsyncIterator[Driver]:
-    settings = slack_settings(fake, admins="U0LISTEDADM")
+    """A started ``SlackRuntime`` in HTTP mode (``options`` go to it), with five members. The
+    fake stamps messages with the simulated clock, as Slack's clock agrees with the bot's."""
+    fake.clock = TsClock(source=lambda: clock.now.timestamp())
+    settings = slack_settings(fake, admins=options.pop("admins", "U0LISTEDADM"))
     runtime = SlackRuntime(
-        core, settings, database.engine, clock=clock, pace_seconds=0.0, host="127.0.0.1"
+        core, settings, database.engine, clock=clock, pace_seconds=0.0, host="127.0.0.1", **options
     )
     await runtime.start()
     try:
@@ -214,3 +224,11 @@ async def driver(
     finally:
         await runtime.stop()
     fake.assert_no_violations()
+
+
+@pytest.fixture
+async def driver(
+    core: Core, database: Database, fake: FakeSlack, clock: Clock, http: aiohttp.ClientSession
+) -> AsyncIterator[Driver]:
+    async with running_driver(core, database, fake, clock, http) as running:
+        yield running

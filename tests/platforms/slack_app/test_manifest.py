@@ -26,3 +26,10 @@ def test_the_manifest_matches_the_code() -> None:
     assert re.findall(r"- command: (\S+)", text) == [COMMAND]
     assert "interactivity:\n    is_enabled: true" in text
     assert text.count("/slack/events") == 3 and "/slack/oauth_redirect" in text
+
+
+def test_the_manifest_lets_drillbot_read_back_its_keys_and_dm_admins() -> None:
+    text = MANIFEST.read_text(encoding="utf-8")
+    assert "metadata.message:read" in _items(text, "bot")  # posts are found again by their key
+    assert "messages_tab_enabled: true" in text  # admins read problem reports there
+    assert "messages_tab_read_only_enabled: true" in text

@@ -193,7 +193,9 @@ async def test_users_info_failing_still_lets_members_act(driver: Driver) -> None
 
 async def test_healthz_and_single_workspace_install_page(driver: Driver) -> None:
     async with driver.http.get(f"{driver.url}/healthz") as response:
-        assert (response.status, await response.text()) == (200, "ok")
+        body = await response.json()
+        assert (response.status, body["status"]) == (200, "ok")
+        assert body["platforms"] == {"slack": {"state": "connected"}}
     async with driver.http.get(f"{driver.url}/slack/install") as response:
         assert response.status == 404 and "SLACK_BOT_TOKEN" in await response.text()
 

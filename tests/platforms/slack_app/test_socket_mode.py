@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
@@ -11,6 +13,7 @@ from pydantic import SecretStr
 
 from bot.core.services.context import Core
 from bot.core.services.sweep import run_due_work
+from bot.platforms.health import ConnectionFailed
 from bot.platforms.slack_app.runtime import SlackRuntime
 from bot.storage.tables import answers, slack_events
 from tests.fakes.slack import FakeSlack, event_callback, message_event, slash_command
@@ -78,3 +81,69 @@ async def test_commands_and_events_over_socket_mode(
     assert await count_rows(database, slack_events) == 1
     assert len(fake.calls_to("apps.connections.open")) == 1
     assert fake.calls_to("apps.connections.open")[0].token == fake.app_token
+
+
+@pytest.fixture
+async def watched(
+    core: Core, database: Any, fake: FakeSlack, clock: Clock
+) -> AsyncIterator[SlackRuntime]:
+    """Socket Mode with a short ping interval, so reconnects happen within a test."""
+    settings = slack_settings(fake, app_token=SecretStr(fake.app_token), signing_secret=None)
+    runtime = SlackRuntime(
+        core, settings, database.engine, clock=clock, pace_seconds=0.0, ping_seconds=0.2
+    )
+    await runtime.start()
+    try:
+        yield runtime
+    finally:
+        await runtime.stop()
+
+
+async def test_a_dropped_socket_is_reconnected(
+    watched: SlackRuntime, fake: FakeSlack, caplog: pytest.LogCaptureFixture
+) -> None:
+    assert (await watched.health.report())[0]
+    for round_trip in (2, 3):
+        await fake.socket.close()  # a network fault, or Slack closing the socket
+        await wait_until(
+            lambda n=round_trip: fake.socket.connections_total >= n and fake.socket.connected,
+            timeout=5,
+            what="a new Socket Mode connection",
+        )
+    alice, channel = fake.add_user("alice", admin=True), fake.add_channel("drills")
+    command = slash_command(
+        text="help", user_id=alice, channel_id=channel, response_url=fake.new_response_url()
+    )
+    await _send(fake, watched, command)
+    assert "Drillbot commands" in str(await fake.wait_for_response())
+    assert not watched.health.failed.is_set()
+    assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
+
+
+async def test_a_revoked_app_token_fails_the_connection_for_good(
+    watched: SlackRuntime, fake: FakeSlack, caplog: pytest.LogCaptureFixture
+) -> None:
+    opened = len(fake.calls_to("apps.connections.open"))
+    fake.revoke_token(fake.app_token)
+    await fake.socket.close()
+    await asyncio.wait_for(watched.health.failed.wait(), timeout=5)
+    healthy, report = await watched.health.report()
+    assert not healthy and report["platforms"]["slack"]["state"] == "failed"
+    assert "token_revoked" in report["platforms"]["slack"]["detail"]
+    assert "SLACK_APP_TOKEN" in report["platforms"]["slack"]["detail"]
+    await asyncio.sleep(0.6)  # a few ping intervals: no more attempts, no error lines
+    assert len(fake.calls_to("apps.connections.open")) == opened + 1
+    assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
+
+
+async def test_an_app_token_refused_at_start_stops_the_start(
+    core: Core, database: Any, fake: FakeSlack, clock: Clock
+) -> None:
+    settings = slack_settings(
+        fake, app_token=SecretStr("xapp-1-A0-1-nonsense"), signing_secret=None
+    )
+    runtime = SlackRuntime(core, settings, database.engine, clock=clock, ping_seconds=0.2)
+    with pytest.raises(ConnectionFailed, match=r"invalid_auth.*connections:write.*SLACK_APP_TOKEN"):
+        await runtime.start()
+    await runtime.stop()
+    assert len(fake.calls_to("apps.connections.open")) == 1

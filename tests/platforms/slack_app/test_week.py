@@ -112,6 +112,11 @@ async def test_a_week_on_slack(driver: Driver, database) -> None:
     weekly = [m for m in driver.fake.messages(driver.channel) if m.text.startswith("*Weekly lead")]
     assert len(weekly) == 1 and weekly[0].thread_ts is None
     assert "1. *bob*" in weekly[0].blocks[1]["text"]["text"]
+    [picture] = driver.fake.uploads.values()  # shared in the channel after the text
+    assert picture.channel == driver.channel and picture.filename == "leaderboard-2026-11-23.png"
+    assert picture.data is not None and picture.data.startswith(b"\x89PNG")
+    [ask] = driver.fake.calls_to("files.getUploadURLExternal")
+    assert ask.params["alt_txt"].startswith("Weekly leaderboard: 23 Nov–29 Nov, top ")
     assert await driver.command("alice", "admin pause") is None
     assert driver.fake.messages(driver.channel)[-1].text.startswith("Paused")
 

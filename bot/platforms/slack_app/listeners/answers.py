@@ -15,6 +15,7 @@ from bot.core.render import render_text
 from bot.core.services import answers, ondemand
 from bot.platforms.slack_app import blocks, refs, views
 from bot.platforms.slack_app.failures import TRANSPORT_ERRORS, error_code
+from bot.platforms.slack_app.fields import number, obj, text
 from bot.platforms.slack_app.services import Incoming, SlackServices
 
 log = logging.getLogger(__name__)
@@ -30,7 +31,9 @@ async def open_modal(services: SlackServices, incoming: Incoming, reply: Reply) 
         else views.notice_modal(render_text(card))
     )
     try:
-        await incoming.client.views_open(trigger_id=incoming.body.get("trigger_id"), view=view)
+        await incoming.client.views_open(
+            trigger_id=text(incoming.body.get("trigger_id")), view=view
+        )
     except SlackApiError as error:  # an expired trigger (3 s), a closed client
         log.warning("views.open for %s failed: %s", incoming.user_id, error_code(error))
     except TRANSPORT_ERRORS as error:
@@ -49,26 +52,26 @@ async def on_answer_button(services: SlackServices, incoming: Incoming) -> None:
 
 
 def submitted_text(view: dict[str, Any]) -> str:
-    values = (view.get("state") or {}).get("values") or {}
-    field = (values.get(views.ANSWER_BLOCK) or {}).get(views.ANSWER_INPUT) or {}
-    return str(field.get("value") or "")
+    values = obj(obj(view.get("state")).get("values"))
+    field = obj(obj(values.get(views.ANSWER_BLOCK)).get(views.ANSWER_INPUT))
+    return text(field.get("value"))
 
 
 async def on_answer_submitted(services: SlackServices, incoming: Incoming) -> None:
-    view = incoming.body.get("view") or {}
-    text, metadata = submitted_text(view), str(view.get("private_metadata") or "")
-    if not text.strip():
+    view = obj(incoming.body.get("view"))
+    answer, round_id = submitted_text(view), number(view.get("private_metadata"))
+    if not answer.strip():
         await incoming.ack(
             response_action="errors", errors={views.ANSWER_BLOCK: "Write an answer first."}
         )
         return
-    if not metadata.isdigit() or not view.get("id"):
+    if round_id is None or not text(view.get("id")):
         await incoming.ack(response_action="update", view=views.notice_modal(STALE))
         return
     actor = await services.actor(incoming)
-    ref = refs.modal_ref(str(view["id"]))
+    ref = refs.modal_ref(text(view.get("id")))
     receipt = await answers.submit_answer(
-        services.core, actor, int(metadata), ref, text, services.clock()
+        services.core, actor, round_id, ref, answer, services.clock()
     )
     await incoming.ack(response_action="update", view=after_answer(receipt))
 

@@ -2,7 +2,7 @@
 (``message_deleted``). Bots' messages and messages outside a thread are ignored.
 
 When the core offers a ballot for a new answer, a small thread message with a Vote button goes
-under it.
+under it (through the core's outbox, so it is retried if Slack refuses it now).
 """
 
 from __future__ import annotations
@@ -16,8 +16,9 @@ from slack_bolt.async_app import AsyncApp
 from bot.core import wording
 from bot.core.cards import AnswerReceipt
 from bot.core.ports import SendFailed
-from bot.core.services import answers, ballots
+from bot.core.services import answers, outbox
 from bot.platforms.slack_app import blocks, refs
+from bot.platforms.slack_app.fields import obj, text
 from bot.platforms.slack_app.services import Incoming, SlackServices
 
 log = logging.getLogger(__name__)
@@ -29,26 +30,24 @@ def in_a_thread(message: Event) -> str | None:
     """The parent ts of a person's thread reply; None for parents, top-level and bot messages."""
     if message.get("bot_id") or message.get("subtype") == "bot_message":
         return None
-    thread_ts, ts = message.get("thread_ts"), message.get("ts")
-    return str(thread_ts) if thread_ts and ts and thread_ts != ts else None
+    thread_ts, ts = text(message.get("thread_ts")), text(message.get("ts"))
+    return thread_ts if thread_ts and ts and thread_ts != ts else None
 
 
 async def new_message(services: SlackServices, incoming: Incoming, event: Event) -> None:
-    thread_ts = in_a_thread(event)
-    if thread_ts is None or not event.get("user"):
+    thread_ts, user = in_a_thread(event), text(event.get("user"))
+    if thread_ts is None or not user:
         return
-    channel, ts = str(event["channel"]), str(event["ts"])
-    actor = await services.actor(incoming, str(event["user"]))
+    channel, ts = text(event.get("channel")), text(event.get("ts"))
+    actor = await services.actor(incoming, user)
     place = incoming.place(channel, refs.thread_ref(channel, thread_ts))
-    text = refs.plain_text(str(event.get("text") or ""))
+    said = refs.plain_text(text(event.get("text")))
     ref = refs.message_ref(channel, ts)
     now = services.clock()
-    receipt = await answers.receive_message(services.core, actor, place, ref, text, now)
-    ballot = await ballots.ballot_for(services.core, receipt, now) if receipt else None
-    if ballot is not None:
-        await _offer_vote(services, incoming, ballot)
+    receipt = await answers.receive_message(services.core, actor, place, ref, said, now)
+    await outbox.offer_ballot(services.core, services.platform, receipt, now)
     if receipt is not None and _worth_saying(receipt):
-        await _tell_author(services, incoming, str(event["user"]), channel, thread_ts, receipt)
+        await _tell_author(services, incoming, user, channel, thread_ts, receipt)
 
 
 def _worth_saying(receipt: AnswerReceipt) -> bool:
@@ -71,41 +70,30 @@ async def _tell_author(
         log.warning("receipt for answer %d not shown: %s", receipt.answer_id, failure.reason)
 
 
-async def _offer_vote(services: SlackServices, incoming: Incoming, ballot: ballots.Ballot) -> None:
-    """The Vote button under a new answer, in the round's thread (the core decides who gets one)."""
-    where = refs.split_ref(ballot.thread_ref)
-    if where is None:
-        return
-    prompt = blocks.vote_prompt(ballot.answer_id, ballot.author_name, ballot.number)
-    try:
-        await services.platform.post(incoming.client, where[0], prompt, where[1])
-    except SendFailed as failure:
-        log.warning("vote button for answer %d not posted: %s", ballot.answer_id, failure.reason)
-
-
 async def changed(services: SlackServices, incoming: Incoming, event: Event) -> None:
-    message = event.get("message") or {}
+    message = obj(event.get("message"))
     thread_ts = in_a_thread(message)
     if thread_ts is None:
         return
-    channel = str(event["channel"])
+    channel = text(event.get("channel"))
     place = incoming.place(channel, refs.thread_ref(channel, thread_ts))
-    ref = refs.message_ref(channel, str(message["ts"]))
-    text = refs.plain_text(str(message.get("text") or ""))
-    if not message.get("user"):
+    ref = refs.message_ref(channel, text(message.get("ts")))
+    said = refs.plain_text(text(message.get("text")))
+    author = text(message.get("user"))
+    if not author:
         return  # an edit must name its author: only they may change their answer
-    editor = await services.actor(incoming, str(message["user"]))
-    await answers.edit_message(services.core, place, ref, text, services.clock(), editor)
+    editor = await services.actor(incoming, author)
+    await answers.edit_message(services.core, place, ref, said, services.clock(), editor)
 
 
 async def deleted(services: SlackServices, incoming: Incoming, event: Event) -> None:
-    previous = event.get("previous_message") or {}
+    previous = obj(event.get("previous_message"))
     thread_ts = in_a_thread(previous)
     if thread_ts is None:
         return
-    channel = str(event["channel"])
+    channel = text(event.get("channel"))
     place = incoming.place(channel, refs.thread_ref(channel, thread_ts))
-    ref = refs.message_ref(channel, str(event.get("deleted_ts") or previous["ts"]))
+    ref = refs.message_ref(channel, text(event.get("deleted_ts")) or text(previous.get("ts")))
     await answers.delete_message(services.core, place, ref, services.clock())
 
 
@@ -120,9 +108,10 @@ SUBTYPES: dict[str | None, SubtypeHandler] = {
 
 
 async def on_message(services: SlackServices, incoming: Incoming) -> None:
-    event = incoming.body.get("event") or {}
-    handler = SUBTYPES.get(event.get("subtype"))
-    if handler is not None and event.get("channel"):
+    event = obj(incoming.body.get("event"))
+    subtype = event.get("subtype")
+    handler = SUBTYPES.get(subtype) if subtype is None or isinstance(subtype, str) else None
+    if handler is not None and text(event.get("channel")):
         await handler(services, incoming, event)
 
 

@@ -14,14 +14,14 @@ from bot.core.cards import refuse
 from bot.core.ports import SendFailed
 from bot.core.services import votes
 from bot.platforms.slack_app import blocks
+from bot.platforms.slack_app.fields import obj, text
 from bot.platforms.slack_app.listeners import replies
 from bot.platforms.slack_app.services import Incoming, SlackServices
 
 
 def action_channel(body: dict[str, Any]) -> str:
-    channel = body.get("channel") or {}
-    container = body.get("container") or {}
-    return str(channel.get("id") or container.get("channel_id") or "")
+    channel, container = obj(body.get("channel")), obj(body.get("container"))
+    return text(channel.get("id")) or text(container.get("channel_id"))
 
 
 async def on_vote(services: SlackServices, incoming: Incoming) -> None:
@@ -31,7 +31,7 @@ async def on_vote(services: SlackServices, incoming: Incoming) -> None:
         reply = refuse("That vote button is out of date; nothing was recorded.")
     else:
         actor = await services.actor(incoming)
-        click = str(incoming.body.get("trigger_id") or "") or None  # a redelivered click: no-op
+        click = text(incoming.body.get("trigger_id")) or None  # a redelivered click: no-op
         place = incoming.place(action_channel(incoming.body))
         reply = await votes.toggle_vote(
             services.core, actor, place, answer_id, services.clock(), request_key=click
@@ -42,8 +42,8 @@ async def on_vote(services: SlackServices, incoming: Incoming) -> None:
 async def _tell(services: SlackServices, incoming: Incoming, message: blocks.SlackMessage) -> None:
     """``chat.postEphemeral`` in the vote's thread; the ``response_url`` if that fails."""
     channel = action_channel(incoming.body)
-    container = incoming.body.get("container") or {}
-    thread_ts = (incoming.body.get("message") or {}).get("thread_ts") or container.get("thread_ts")
+    container, message_ = obj(incoming.body.get("container")), obj(incoming.body.get("message"))
+    thread_ts = text(message_.get("thread_ts")) or text(container.get("thread_ts")) or None
     try:
         await services.platform.post_ephemeral(
             incoming.client, channel, incoming.user_id, message, thread_ts

@@ -1,0 +1,139 @@
+"""A member's skill profile from their reviewed answers: pure figures, no storage.
+
+An answer's coverage is the rubric weight it covered (``coach.covered_points``). Peer reviews
+decide it when there are any; otherwise the member's self-review does, counted at
+``coach.SELF_WEIGHT`` in every average. Answers nobody assessed are practice without a figure.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from bot.core import coach
+from bot.core.coach import Read, ReviewMark
+from bot.core.repetition import PASS, Practice
+from drills import Drill, Level, RubricPoint
+
+RECENT = timedelta(weeks=8)
+TREND = timedelta(weeks=4)
+WEAKEST_SHOWN = 3
+
+
+@dataclass(frozen=True)
+class Assessed:
+    """One answer's coverage: overall and per level (None: the drill has no point at that level)."""
+
+    day: date
+    kind: str
+    tags: tuple[str, ...]
+    coverage: float
+    senior: float | None
+    staff: float | None
+    weight: float  # 1 for peer-reviewed, SELF_WEIGHT for self-assessed
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A weighted mean coverage over some answers."""
+
+    mean: float
+    answers: int
+
+
+def assess(drill: Drill, day: date, marks: Sequence[ReviewMark]) -> Assessed | None:
+    peer = coach.peers(marks)
+    counted = peer or list(marks)
+    if not counted:
+        return None
+    covered = coach.covered_points(counted, len(drill.rubric))
+    weight = 1.0 if peer else coach.SELF_WEIGHT
+    return Assessed(
+        day,
+        drill.kind,
+        drill.tags,
+        _share(drill.rubric, covered, None),
+        _level_share(drill.rubric, covered, Level.SENIOR),
+        _level_share(drill.rubric, covered, Level.STAFF),
+        weight,
+    )
+
+
+def _share(rubric: Sequence[RubricPoint], covered: frozenset[int], level: Level | None) -> float:
+    chosen = [(n, p) for n, p in enumerate(rubric, start=1) if level is None or p.level is level]
+    total = sum(p.weight for _, p in chosen)
+    return sum(p.weight for n, p in chosen if n in covered) / total if total else 0.0
+
+
+def _level_share(
+    rubric: Sequence[RubricPoint], covered: frozenset[int], level: Level
+) -> float | None:
+    if not any(p.level is level for p in rubric):
+        return None
+    return _share(rubric, covered, level)
+
+
+def mean(items: Iterable[tuple[float, float]]) -> Figure | None:
+    """The weighted mean of (value, weight) pairs."""
+    pairs = list(items)
+    total = sum(weight for _, weight in pairs)
+    if not pairs or not total:
+        return None
+    return Figure(sum(value * weight for value, weight in pairs) / total, len(pairs))
+
+
+def by_kind(assessed: Sequence[Assessed], since: date | None = None) -> dict[str, Figure]:
+    groups: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    for a in assessed:
+        if since is None or a.day >= since:
+            groups[a.kind].append((a.coverage, a.weight))
+    return {kind: figure for kind, pairs in groups.items() if (figure := mean(pairs))}
+
+
+def by_tag(assessed: Sequence[Assessed], since: date | None = None) -> dict[str, Figure]:
+    groups: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    for a in assessed:
+        if since is None or a.day >= since:
+            for tag in a.tags:
+                groups[tag].append((a.coverage, a.weight))
+    return {tag: figure for tag, pairs in groups.items() if (figure := mean(pairs))}
+
+
+def weakest(figures: Mapping[str, Figure], count: int = WEAKEST_SHOWN) -> list[str]:
+    return sorted(figures, key=lambda name: (figures[name].mean, name))[:count]
+
+
+def level_figure(
+    assessed: Sequence[Assessed], level: Level, first: date, last: date
+) -> Figure | None:
+    """Coverage of one level's points over answers from ``first`` up to, not including, ``last``."""
+    return mean(
+        (value, a.weight)
+        for a in assessed
+        if first <= a.day < last and (value := _at_level(a, level)) is not None
+    )
+
+
+def _at_level(assessed: Assessed, level: Level) -> float | None:
+    return assessed.senior if level is Level.SENIOR else assessed.staff
+
+
+def calibration(given: Sequence[tuple[Read, Sequence[ReviewMark]]]) -> Figure | None:
+    """How often the member's read matched the majority of the answer's peer reviewers (answers
+    with at least two peer reviews)."""
+    return mean(
+        (1.0 if read == coach.majority_read(marks) else 0.0, 1.0)
+        for read, marks in given
+        if len(coach.peers(marks)) >= 2
+    )
+
+
+def practices(answered: Iterable[tuple[str, date, Assessed | None]]) -> dict[str, list[Practice]]:
+    """The schedule's input: one practice per answer, by kind; unassessed answers count as a
+    pass (the member practised; nobody said how well)."""
+    found: dict[str, list[Practice]] = defaultdict(list)
+    for kind, day, assessed in answered:
+        found[kind].append(Practice(day, assessed.coverage if assessed else PASS))
+    return dict(found)
