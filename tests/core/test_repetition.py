@@ -70,7 +70,7 @@ def test_no_kind_starves_when_a_member_practises_every_day(
         assert state is not None
         done.setdefault(state.kind, []).append(Practice(today, quality))
         last_seen[state.kind] = today
-        for kind, seen in last_seen.items():
+        for seen in last_seen.values():
             assert (today - seen).days <= MAX_INTERVAL + len(kinds)
 
 

@@ -47,7 +47,7 @@ async def a_round_with_two_answers(
 
 
 async def test_reviews_score_teach_and_tell_each_author(core, platform, monday_morning):
-    thread, at = await a_round_with_two_answers(core, platform, monday_morning)
+    _thread, at = await a_round_with_two_answers(core, platform, monday_morning)
     form = await run(core, member("dave"), "review 1", at)
     assert form.ok and form.private and "1. [senior]" in said(form) and "[staff]" in said(form)
     for who, text in [
@@ -83,7 +83,7 @@ async def test_reviews_score_teach_and_tell_each_author(core, platform, monday_m
 
 
 async def test_refusals_change_nothing(core, platform, monday_morning):
-    thread, at = await a_round_with_two_answers(core, platform, monday_morning)
+    _thread, at = await a_round_with_two_answers(core, platform, monday_morning)
     await register(core, monday_morning, channel="chan-2")
     cases = {
         "review 1 1 staff": ("bob", "cannot review your own answer"),
@@ -126,7 +126,7 @@ async def test_reviewing_first_makes_a_later_answer_late_and_freezes_edits(
 
 
 async def test_reviewers_are_named_only_where_the_channel_says_so(core, platform, monday_morning):
-    thread, at = await a_round_with_two_answers(core, platform, monday_morning)
+    _thread, at = await a_round_with_two_answers(core, platform, monday_morning)
     admin_ = member("admin", admin_=True)
     assert not (await run(core, admin_, "admin reviewers everyone", at)).ok
     assert (await run(core, admin_, "admin reviewers public", at)).ok
@@ -160,7 +160,7 @@ async def test_self_review_feeds_the_profile_at_half_weight_and_delete_forgets(
 
 
 async def test_calibration_counts_reads_that_match_the_majority(core, platform, monday_morning):
-    thread, at = await a_round_with_two_answers(core, platform, monday_morning)
+    _thread, at = await a_round_with_two_answers(core, platform, monday_morning)
     for who, read in [("dave", "senior"), ("erin", "senior"), ("fay", "staff")]:
         assert (await run(core, member(who), f"review 1 1 {read}", at)).ok
     dave = said(await run(core, member("dave"), "profile", at))
