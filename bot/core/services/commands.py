@@ -35,6 +35,11 @@ COULD_NOT = {
     "leaderboard": "read the leaderboard",
     "drill": "start a drill for you",
     "ask": "look that up",
+    "review": "save your review",
+    "profile": "read your profile",
+    "profile delete": "delete your reviews",
+    "drill next": "read your practice schedule",
+    "drill due": "read your practice schedule",
     "admin post-now": "queue today's drill",
     "admin skip": "skip the next drill",
 }

@@ -7,12 +7,15 @@ edits after it do not change the judged answer (``answers`` applies both).
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
 from bot.core import coach
 from bot.core.cards import Reply, refuse, tell
 from bot.core.coach import ReviewMark
+from bot.core.errors import StorageUnavailable
 from bot.core.model import Actor, Channel, Place, Round
 from bot.core.services.context import Core, catalogue_for
 from bot.core.text import clean_input, clip, one_line
@@ -20,8 +23,21 @@ from bot.core.vocab import RoundMode
 from bot.storage.uow import UnitOfWork
 from drills import Drill
 
+COULD_NOT_SAVE = "Couldn't save your review: please try again in a minute."
 USAGE = "Use: review N POINTS READ [note], like 'review 2 1,3 senior clear rollback plan'."
 SELF = "self"
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class ReviewForm:
+    """What a platform's review form shows: the rubric to tick and the member's current review."""
+
+    answer_id: int
+    number: int
+    points: tuple[tuple[str, str], ...]  # (level, point) in rubric order: point n is index n-1
+    current: ReviewMark | None
+    self_review: bool
 
 
 @dataclass(frozen=True)
@@ -73,6 +89,19 @@ def _target(
     if round_ is None or answer_id is None or author is None:
         return f"There is no answer {clip(which, 12)} in this drill's round. {USAGE}"
     return _with_drill(uow, core, round_, answer_id, number or 0, author)
+
+
+def _target_by_id(uow: UnitOfWork, core: Core, place: Place, answer_id: int) -> Target | str:
+    """A review reached by a button: the answer must be in a round of the place's channel."""
+    channel = uow.channels.find(place.platform, place.space_ref, place.channel_ref)
+    row = uow.answers.get(answer_id) if channel else None
+    round_ = uow.rounds.get(row.round_id) if row else None
+    if channel is None or row is None or round_ is None or round_.channel_id != channel.id:
+        return "That answer is not in a drill of this channel; nothing was recorded."
+    if row.withdrawn or row.late:
+        return "That answer was withdrawn or came late, so it is not reviewed."
+    number = uow.answers.number_in_round(round_.id, answer_id)
+    return _with_drill(uow, core, round_, answer_id, number, row.member_id)
 
 
 def _with_drill(
@@ -152,3 +181,56 @@ def _receipt(target: Target, mark: ReviewMark, created: bool) -> str:
     if mark.self_assessed:
         return f"{text} It feeds your profile at half weight."
     return f"{text} You can change it until the round closes; it shows in the results."
+
+
+async def review_form(
+    core: Core, actor: Actor, place: Place, answer_id: int, now: datetime
+) -> ReviewForm | Reply:
+    """The form for a Review button: the rubric of the answer's drill, or a refusal."""
+
+    def work(uow: UnitOfWork) -> ReviewForm | Reply:
+        found = _target_by_id(uow, core, place, answer_id)
+        reviewer_id = uow.members.ensure(actor)
+        problem = found if isinstance(found, str) else _not_allowed(found, reviewer_id, now)
+        if problem or isinstance(found, str):
+            return refuse(str(problem))
+        points = tuple((p.level.value, p.point) for p in found.drill.rubric)
+        mine = uow.reviews.mine(answer_id, reviewer_id)
+        uow.commit()
+        return ReviewForm(answer_id, found.number, points, mine, found.author_id == reviewer_id)
+
+    if actor.is_bot:
+        return refuse("Bots cannot review.")
+    return await _guarded(core.db.run(work))
+
+
+async def submit_review(
+    core: Core,
+    actor: Actor,
+    place: Place,
+    answer_id: int,
+    ticks: tuple[str, str, str],
+    now: datetime,
+) -> Reply:
+    """A review from a platform form: ``ticks`` is (points like "1,3", read, note)."""
+    if actor.is_bot:
+        return refuse("Bots cannot review.")
+
+    def work(uow: UnitOfWork) -> Reply:
+        found = _target_by_id(uow, core, place, answer_id)
+        reviewer_id = uow.members.ensure(actor)
+        problem = found if isinstance(found, str) else _not_allowed(found, reviewer_id, now)
+        if problem or isinstance(found, str):
+            return refuse(str(problem))
+        points, read, note = ticks
+        return _save(uow, found, reviewer_id, (points or "none", read, note), now)
+
+    return await _guarded(core.db.run(work))
+
+
+async def _guarded(work: Awaitable[T]) -> T | Reply:
+    """A form's reply; with the database locked or down, the member is told to try again."""
+    try:
+        return await work
+    except StorageUnavailable:
+        return refuse(COULD_NOT_SAVE)
