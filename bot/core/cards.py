@@ -18,6 +18,7 @@ class DrillCard:
     closes_at: datetime
     timezone: str
     requested_by: str | None = None
+    answers_close_at: datetime | None = None  # blind: answers are revealed together at this time
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,7 @@ class BallotCard:
     answer_id: int
     author_name: str
     number: int = 0
+    text: str | None = None  # a blind round's answer, revealed with its ballot (member text)
 
 
 @dataclass(frozen=True)
@@ -140,6 +142,8 @@ class AnswerReceipt:
     truncated: bool  # the answer reached the stored limit: the text past it was not kept
     reveal: ResultsCard | None = None
     number: int = 0  # the answer's number in its round (1, 2, 3... in posting order)
+    blind: bool = False  # a thread message in a blind round: not taken, answer privately instead
+    hidden: bool = False  # recorded privately in a blind round, revealed with the others later
     too_short: int = 0  # the channel's minimum length when the answer is still shorter, else 0
     news: tuple[str, ...] = ()  # streak changes the author has not been told about
     full: bool = False  # the answer already held the limit: nothing of this message was added

@@ -27,6 +27,8 @@ class ChannelSettings:
     weekly_time: time = time(9, 0)
     min_answer_chars: int = 80  # shorter answers are kept but earn no points and no streak day
     show_reviewers: bool = False  # results name who ticked what (otherwise only shares are shown)
+    blind: bool = False  # answers are private until the answer window ends, then revealed together
+    review_window: timedelta = timedelta(hours=12)  # blind only: votes and reviews after the reveal
 
     @property
     def zone(self) -> ZoneInfo:
@@ -83,9 +85,24 @@ class Round:
     requested_by: int | None = None
     message_ref: str | None = None
     thread_ref: str | None = None
+    answers_close_at: datetime | None = None  # a blind round's reveal; None: answers close with it
 
     def is_closed_at(self, now: datetime) -> bool:
         return self.status is not RoundStatus.OPEN or now >= self.closes_at
+
+    @property
+    def blind(self) -> bool:
+        return self.answers_close_at is not None
+
+    def answers_closed_at(self, now: datetime) -> bool:
+        """On-time answers are over: the round closed, or a blind round's answer window ended."""
+        return self.is_closed_at(now) or (
+            self.answers_close_at is not None and now >= self.answers_close_at
+        )
+
+    def hidden_at(self, now: datetime) -> bool:
+        """A blind round's answers are not yet revealed: nothing to vote for or review."""
+        return self.answers_close_at is not None and now < self.answers_close_at
 
 
 @dataclass(frozen=True)
@@ -101,6 +118,7 @@ class NewRound:
     opened_at: datetime
     closes_at: datetime
     requested_by: int | None = None
+    answers_close_at: datetime | None = None
 
 
 @dataclass(frozen=True)

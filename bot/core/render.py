@@ -25,7 +25,8 @@ def drill_text(card: cards.DrillCard) -> str:
     lines += [defang_mentions(drill.prompt), ""]
     notes = wording.drill_notes(drill)
     lines += [*notes, ""] if notes else []
-    lines.append(wording.how_to_answer(card.mode, wording.closing_time(card)))
+    closes, reveal = wording.closing_time(card), wording.reveal_time(card)
+    lines.append(wording.how_to_answer(card.mode, closes, reveal=reveal))
     return "\n".join(lines)
 
 
@@ -81,6 +82,8 @@ def settings_text(card: cards.SettingsCard) -> str:
         f"Answer window: {_duration(s)}",
         f"Weekly leaderboard: {WEEKDAYS[s.weekly_day]} {s.weekly_time:%H:%M}",
         f"Minimum answer: {s.min_answer_chars} characters (shorter ones earn nothing)",
+        _blind_line(s),
+        f"Reviewers in results: {'named' if s.show_reviewers else 'not named (shares only)'}",
         f"Paused: {'yes' if s.paused else 'no'}",
     ]
     if card.holidays:
@@ -90,6 +93,15 @@ def settings_text(card: cards.SettingsCard) -> str:
     if card.next_post_at and not s.paused:
         lines.append(f"Next drill: {card.next_post_at.astimezone(zone):%a %d %b %H:%M}")
     return "\n".join(lines)
+
+
+def _blind_line(settings: ChannelSettings) -> str:
+    if not settings.blind:
+        return "Blind answers: off"
+    minutes = int(settings.review_window.total_seconds() // 60)
+    hours, rest = divmod(minutes, 60)
+    window = f"{hours}h{rest:02d}m" if rest else f"{hours}h"
+    return f"Blind answers: on, then {window} to vote and review"
 
 
 def days_text(days: frozenset[int]) -> str:
@@ -105,7 +117,8 @@ def _duration(settings: ChannelSettings) -> str:
 
 
 def ballot_text(card: cards.BallotCard) -> str:
-    return wording.ballot(card.number or card.answer_id, defang_mentions(card.author_name))
+    head = wording.ballot(card.number or card.answer_id, defang_mentions(card.author_name))
+    return head if card.text is None else f"{head}\n{defang_mentions(card.text)}"
 
 
 def render_text(card: cards.Card) -> str:

@@ -184,3 +184,13 @@ def parse_visibility(text: str) -> bool:
     if found is None:
         raise ValueError("Use public (results name who ticked what) or private (shares only).")
     return found
+
+
+SWITCH = {"on": True, "yes": True, "off": False, "no": False}
+
+
+def parse_switch(text: str) -> bool:
+    found = SWITCH.get(text.strip().lower())
+    if found is None:
+        raise ValueError("Use on or off.")
+    return found

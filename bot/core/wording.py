@@ -29,6 +29,11 @@ NOT_RECORDED = (
     "or the answer was empty or already recorded."
 )
 
+BLIND_THREAD = (
+    "This drill is blind: answers in the thread are not taken until the reveal. Answer privately "
+    "with the answer command (or the Answer button) so nobody anchors on yours."
+)
+
 # Where a member answers, for ``how_to_answer``: each platform names its own way in.
 IN_THREAD = "in this thread"
 IN_THREAD_OR_BUTTON = "in this thread or with the Answer button"
@@ -71,7 +76,21 @@ def closing_time(card: DrillCard) -> str:
     return f"{local:%a %d %b %H:%M} ({card.timezone})"
 
 
-def how_to_answer(mode: str, closes: str, where: str = IN_THREAD) -> str:
+def reveal_time(card: DrillCard) -> str | None:
+    """When a blind drill's answers are revealed, in the channel's own time zone."""
+    if card.answers_close_at is None:
+        return None
+    local = card.answers_close_at.astimezone(ZoneInfo(card.timezone))
+    return f"{local:%a %d %b %H:%M} ({card.timezone})"
+
+
+def how_to_answer(mode: str, closes: str, where: str = IN_THREAD, reveal: str | None = None) -> str:
+    if reveal is not None:
+        button = " or the Answer button" if where != IN_THREAD else ""
+        return (
+            f"Blind drill: answer privately with the answer command{button} before {reveal}. "
+            f"All answers are revealed together then; vote and review until {closes}."
+        )
     if mode == "daily":
         return f"Answer {where} before {closes}, then vote for the answers you would hire."
     return f"Answer {where} before {closes}; what a strong answer covers is shown once you answer."
@@ -155,6 +174,8 @@ def answer_receipt(receipt: AnswerReceipt) -> str:
     """What a member is told when their message became (part of) an answer."""
     if receipt.full:
         return LIMIT_FULL
+    if receipt.blind:
+        return BLIND_THREAD
     text = _receipt_head(receipt, f"#{receipt.number or receipt.answer_id}")
     if receipt.truncated:
         text += f" Only its first {MAX_ANSWER_CHARS:,} characters were kept."
@@ -174,8 +195,13 @@ def _receipt_head(receipt: AnswerReceipt, number: str) -> str:
         return f"Added to your {late}answer {number}."
     if receipt.late:
         return (
-            f"Recorded as late answer {number}: the drill had closed, so it counts for your "
-            "streak but earns no points or votes."
+            f"Recorded as late answer {number}: the answer window had closed, so it counts for "
+            "your streak but earns no points or votes."
+        )
+    if receipt.hidden:
+        return (
+            f"Recorded privately as answer {number}; nobody sees it until all answers are "
+            "revealed together. Send more with the answer command to add to it."
         )
     return f"Recorded as answer {number}; members can now vote for it."
 

@@ -72,6 +72,8 @@ channels = Table(
     Column("weekly_time", String(5), nullable=False),
     Column("min_answer_chars", Integer, nullable=False, server_default="80"),
     Column("show_reviewers", Boolean, nullable=False, server_default=false()),
+    Column("blind", Boolean, nullable=False, server_default=false()),
+    Column("review_window_minutes", Integer, nullable=False, server_default="720"),
     _when("next_post_at", nullable=True),
     _when("next_weekly_at", nullable=True),
     _when("created_at"),
@@ -106,6 +108,8 @@ rounds = Table(
     _when("opened_at"),
     _when("closes_at"),
     _when("closed_at", nullable=True),
+    _when("answers_close_at", nullable=True),  # blind rounds: answers are revealed at this time
+    _when("revealed_at", nullable=True),
     Column("message_ref", String(128), nullable=True),
     Column("thread_ref", String(128), nullable=True),
     Index(None, "channel_id", "mode", "local_date"),

@@ -23,8 +23,8 @@ def receipt(created: bool = True, late: bool = False, truncated: bool = False) -
         (receipt(created=False, late=True), "Added to your late answer #7."),
         (
             receipt(late=True),
-            "Recorded as late answer #7: the drill had closed, so it counts for your streak but "
-            "earns no points or votes.",
+            "Recorded as late answer #7: the answer window had closed, so it counts for your "
+            "streak but earns no points or votes.",
         ),
         (
             receipt(truncated=True),

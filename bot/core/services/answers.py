@@ -25,8 +25,24 @@ async def receive_message(
     if author.is_bot or place.thread_ref is None or not text.strip():
         return None
     return await core.db.run(
-        lambda uow: _record(uow, core, _round_at(uow, place), author, message_ref, text, now)
+        lambda uow: _from_thread(uow, core, _round_at(uow, place), author, message_ref, text, now)
     )
+
+
+def _from_thread(
+    uow: UnitOfWork,
+    core: Core,
+    round_: Round | None,
+    author: Actor,
+    ref: str,
+    text: str,
+    now: datetime,
+) -> AnswerReceipt | None:
+    """A blind round takes no answers in its thread while they are private: the member is told
+    to answer privately instead, and nothing is stored."""
+    if round_ is not None and round_.hidden_at(now):
+        return AnswerReceipt(0, round_.id, False, False, False, blind=True)
+    return _record(uow, core, round_, author, ref, text, now)
 
 
 async def submit_answer(
@@ -58,7 +74,7 @@ def _record(
     # Reviewing shows the rubric: an answer begun after the member's first review is late.
     judged = round_.mode is RoundMode.DAILY and uow.reviews.has_reviewed(round_.id, member_id)
     on_time = uow.answers.of_member(round_.id, member_id, False)
-    late = round_.is_closed_at(now) or (judged and on_time is None)
+    late = round_.answers_closed_at(now) or (judged and on_time is None)
     stored = text[:MAX_ANSWER_CHARS]
     answer = uow.answers.of_member(round_.id, member_id, late)
     if answer is not None and len(answer.text) >= MAX_ANSWER_CHARS:
@@ -87,6 +103,7 @@ def _record(
         too_short=0 if counts else channel.settings.min_answer_chars,
         news=tuple(attendance.news(uow, channel, member_id)),
         after_review=judged and not round_.is_closed_at(now),
+        hidden=round_.hidden_at(now),
     )
     uow.commit()
     return receipt
@@ -126,6 +143,7 @@ class Edit(StrEnum):
 
     UPDATED = "updated"  # the answer reads differently now
     KEPT_AS_JUDGED = "kept-as-judged"  # the round had closed: recorded, the judged answer unchanged
+    KEPT_AFTER_REVIEW = "kept-after-review"  # the author has reviewed (seen the rubric): unchanged
     ALREADY_DELETED = "already-deleted"
     NOT_YOURS = "not-yours"  # an edit that claims to be someone else's message
     NOT_AN_ANSWER = "not-an-answer"
@@ -165,8 +183,11 @@ def _change(
     ):
         return Edit.NOT_YOURS
     uow.answers.change_message(round_.id, message_ref, **values)
-    judged = round_.is_closed_at(now) or (editor is not None and _reviewed(uow, round_, answer_id))
-    outcome = Edit.KEPT_AS_JUDGED if judged else Edit.UPDATED
+    outcome = Edit.UPDATED
+    if round_.is_closed_at(now):
+        outcome = Edit.KEPT_AS_JUDGED
+    elif editor is not None and _reviewed(uow, round_, answer_id):
+        outcome = Edit.KEPT_AFTER_REVIEW
     if outcome is Edit.UPDATED:  # a closed round's answers are history: what was judged stays
         uow.answers.refresh_text(answer_id, now, MAX_ANSWER_CHARS)
     uow.commit()

@@ -61,6 +61,8 @@ def _ballot(uow: UnitOfWork, receipt: AnswerReceipt, now: datetime) -> Ballot | 
     round_ = uow.rounds.get(receipt.round_id)
     if target is None or round_ is None or round_.thread_ref is None:
         return None
+    if round_.hidden_at(now):
+        return None  # a blind round's ballots go out together when its answers are revealed
     open_to_votes = target.status is RoundStatus.OPEN and now < target.closes_at
     if target.mode is not RoundMode.DAILY or target.late or target.withdrawn or not open_to_votes:
         return None

@@ -18,6 +18,7 @@ from bot.core.services import (
     admin,
     analytics,
     attendance,
+    blind,
     exports,
     facts,
     ondemand,
@@ -91,6 +92,13 @@ async def _drill(call: Invocation) -> Reply:
     kind = call.args[0].lower() if call.args else None
     return await ondemand.request_drill(
         call.core, call.actor, call.channel, kind, call.request_key, call.now
+    )
+
+
+async def _answer(call: Invocation) -> Reply:
+    text = " ".join(call.args)
+    return await blind.answer_privately(
+        call.core, call.actor, call.channel, call.place, text, call.request_key, call.now
     )
 
 
@@ -288,6 +296,12 @@ COMMANDS: tuple[Command, ...] = (
         (PERIOD,),
         personal=True,
     ),
+    Command(
+        "answer",
+        "answer the open drill privately (how a blind drill is answered)",
+        _answer,
+        (Arg("text", "your answer; send more to add to it", rest=True),),
+    ),
     Command("vote", "vote for answer N (again to withdraw)", _vote, (ANSWER,)),
     Command("ask", "ask the interviewer for a fact about the open drill", _ask, (QUESTION,)),
     Command("help", "what Drillbot understands", _help, needs_channel=False),
@@ -340,6 +354,18 @@ COMMANDS: tuple[Command, ...] = (
         "the shortest answer that earns points",
         "a number of characters, like 80",
         changes.plain(changes.min_length),
+    ),
+    _setting(
+        "blind",
+        "answers private until the answer window ends, then revealed together",
+        "on or off",
+        changes.plain(changes.blind),
+    ),
+    _setting(
+        "review-window",
+        "blind drills: how long votes and reviews stay open after the reveal",
+        "a duration like 12h",
+        changes.plain(changes.review_window),
     ),
     _setting(
         "reviewers",

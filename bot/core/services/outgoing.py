@@ -73,7 +73,14 @@ def _drill(uow: UnitOfWork, core: Core, channel: Channel, job: PostJob, now: dat
     drill = catalogue_for(uow, core, channel.id).get(round_.drill_id)
     if drill is None:
         raise SendFailed(f"drill {round_.drill_id} is no longer in the bank", permanent=True)
-    card = DrillCard(round_.id, round_.mode, drill, round_.closes_at, channel.settings.timezone)
+    card = DrillCard(
+        round_.id,
+        round_.mode,
+        drill,
+        round_.closes_at,
+        channel.settings.timezone,
+        answers_close_at=round_.answers_close_at,
+    )
     return Outgoing(channel, None, card)
 
 
@@ -110,7 +117,8 @@ def _ballot(uow: UnitOfWork, core: Core, channel: Channel, job: PostJob, now: da
     if target.status is not RoundStatus.OPEN or now >= target.closes_at:
         raise NothingToSend("voting closed before the ballot could be posted")
     number = uow.answers.number_in_round(round_.id, target.answer_id)
-    card = BallotCard(target.answer_id, target.author_name, number)
+    row = uow.answers.get(target.answer_id) if round_.blind else None
+    card = BallotCard(target.answer_id, target.author_name, number, row.text if row else None)
     return Outgoing(channel, round_.thread_ref, card)
 
 

@@ -133,6 +133,8 @@ def _not_allowed(target: Target, reviewer_id: int, now: datetime) -> str | None:
         return "You cannot review your own answer; reviewing others' is how you earn here."
     if round_.is_closed_at(now):
         return "Reviews have closed for this round; the results are in the thread."
+    if round_.hidden_at(now):
+        return "This drill is blind: answers are revealed together when its answer window ends."
     return None
 
 

@@ -15,6 +15,7 @@ from bot.core.scoring import ANSWER_POINTS, RoundScore, score_round
 from bot.core.services import coaching
 from bot.core.services.context import Core, catalogue_for, kinds_in_rotation
 from bot.core.vocab import PostKind, RoundMode, RoundStatus
+from bot.core.wording import plural
 from bot.storage.uow import UnitOfWork
 
 
@@ -59,9 +60,19 @@ def claim_daily_round(
 ) -> int | None:
     """Claim the channel's round for ``day`` and queue its post; None if it was claimed before."""
     drill_id, kind = _pick_drill(uow, core, channel)
-    closes_at = now + channel.settings.answer_window
+    settings = channel.settings
+    answers_close = now + settings.answer_window if settings.blind else None
+    closes_at = (answers_close + settings.review_window) if answers_close else None
     new = NewRound(
-        channel.id, RoundMode.DAILY, day, drill_id, kind, RoundStatus.OPEN, now, closes_at
+        channel.id,
+        RoundMode.DAILY,
+        day,
+        drill_id,
+        kind,
+        RoundStatus.OPEN,
+        now,
+        closes_at or now + settings.answer_window,
+        answers_close_at=answers_close,
     )
     round_id = uow.rounds.claim(keys.daily_round(channel.id, day), new)
     if round_id is not None:
@@ -134,11 +145,12 @@ def _tell_earnings(
     drill = f"The {round_.local_date:%a %d %b} drill's results are in"
     for score in scores:
         parts = [f"{score.answers * ANSWER_POINTS} for answering", f"{score.votes} from votes"]
+        parts = parts if score.answers else []
         parts += [f"{score.bonus} for the top answer"] if score.bonus else []
         parts += [f"{review_points_earned(score.reviews)} from reviews"] if score.reviews else []
         paid = reviewer_points_earned(score.reviewing)
         parts += [f"{paid} for reviewing"] if score.reviewing else []
-        text = f"{drill}: you earned {score.points} points ({', '.join(parts)})."
+        text = f"{drill}: you earned {plural(score.points, 'point')} ({', '.join(parts)})."
         uow.streaks.notify(round_.channel_id, score.member_id, text, now)
     for tally in too_short:
         text = f"{drill}: your answer was under {shortest} characters, so it earned no points."

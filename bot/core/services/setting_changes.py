@@ -51,3 +51,11 @@ def weekly_time(s: ChannelSettings, v: str) -> ChannelSettings:
 
 def show_reviewers(s: ChannelSettings, v: str) -> ChannelSettings:
     return replace(s, show_reviewers=values.parse_visibility(v))
+
+
+def blind(s: ChannelSettings, v: str) -> ChannelSettings:
+    return replace(s, blind=values.parse_switch(v))
+
+
+def review_window(s: ChannelSettings, v: str) -> ChannelSettings:
+    return replace(s, review_window=values.parse_window(v))

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.core.ports import Platform
+from bot.core.services.blind import reveal_due_rounds
 from bot.core.services.context import Core
 from bot.core.services.delivery import deliver_due
 from bot.core.services.rounds import close_due_rounds, open_due_rounds
@@ -35,6 +36,7 @@ async def run_due_work(
     rounds are still being opened (a paced platform is then never idle); without it, the order of
     posts is fully deterministic, which the console's transcript relies on."""
     # Close first so a weekly leaderboard due at the same minute sees the final scores.
+    await reveal_due_rounds(core, now)
     closed = await close_due_rounds(core, now)
     weekly = await queue_weekly_posts(core, now)
     if not overlap:
@@ -64,6 +66,7 @@ async def next_wakeup(core: Core) -> datetime | None:
         lambda uow: [
             uow.channels.earliest_due(),
             uow.rounds.earliest_close(),
+            uow.rounds.earliest_reveal(),
             uow.posts.earliest_pending(),
         ]
     )

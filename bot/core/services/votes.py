@@ -68,6 +68,7 @@ async def _recorded(core: Core, work: Callable[[UnitOfWork], Reply]) -> Reply:
         return refuse(COULD_NOT_RECORD)
 
 
+HIDDEN = "This drill is blind: answers are revealed together when its answer window ends."
 NO_SUCH_ANSWER = "That answer is not in a drill of this channel; nothing was recorded."
 
 
@@ -99,6 +100,8 @@ def _toggle(
         return refuse("That answer came after the round closed, so it is not in the vote.")
     if target.status is not RoundStatus.OPEN or now >= target.closes_at:
         return refuse("Voting has closed for this round; the results are in the thread.")
+    if target.answers_close_at is not None and now < target.answers_close_at:
+        return refuse(HIDDEN)
     voter_id = uow.members.ensure(voter)
     if voter_id == target.author_id:
         return refuse("You cannot vote for your own answer.")

@@ -213,6 +213,7 @@ class ConsoleSession:
 _EDIT_NOTES = {
     answers.Edit.UPDATED: "{ref} {done} (answer updated)",
     answers.Edit.KEPT_AS_JUDGED: "{ref} {done}; the round had closed, so the answer judged and its points stay as they were",
+    answers.Edit.KEPT_AFTER_REVIEW: "{ref} {done}; you reviewed in this round, so your answer is judged as it stood then",
     answers.Edit.ALREADY_DELETED: "{ref} was already deleted",
     answers.Edit.NOT_YOURS: "{ref} is not yours to change",
     answers.Edit.NOT_AN_ANSWER: "{ref} {done}",

@@ -62,8 +62,10 @@ class MessageEvents:
             log.warning("message %d not recorded: %s", message.id, error)
             await _tell(message, NOT_RECORDED)
             return
-        if receipt is not None and (receipt.full or receipt.truncated):
-            await _tell(message, wording.answer_receipt(receipt))  # the limit, named
+        if receipt is not None and (
+            receipt.full or receipt.truncated or receipt.blind or receipt.after_review
+        ):
+            await _tell(message, wording.answer_receipt(receipt))  # the limit or the rule, named
         await offer_votes(self.services, receipt)
         if receipt is not None and receipt.created and receipt.too_short:
             await _say_too_short(message, receipt)

@@ -120,7 +120,9 @@ def text_only(text: str) -> Outgoing:
 def drill_message(card: DrillCard, where: Where) -> Outgoing:
     drill = card.drill
     closes = f"{format_dt(card.closes_at, 'f')} ({format_dt(card.closes_at, 'R')})"
-    how = wording.how_to_answer(card.mode, closes, _way_in(card, where))
+    at = card.answers_close_at
+    reveal = f"{format_dt(at, 'f')} ({format_dt(at, 'R')})" if at else None
+    how = wording.how_to_answer(card.mode, closes, _way_in(card, where), reveal)
     parts = [reflow(defang_mentions(drill.prompt)), "\n".join(wording.drill_notes(drill)), how]
     embed = discord.Embed(
         title=clip(defang_mentions(drill.title), TITLE_CHARS),

@@ -86,10 +86,11 @@ def drill_blocks(card: cards.DrillCard) -> list[Block]:
         meta += f" · for {card.requested_by}"
     blocks = [header(drill.title), context(escape(meta)), section(escape(drill.prompt))]
     blocks += [context(escape(note)) for note in wording.drill_notes(drill)]
-    way_in = wording.IN_THREAD if card.mode == "daily" else wording.BY_BUTTON
-    closes = wording.closing_time(card)
-    blocks.append(context(escape(wording.how_to_answer(card.mode, closes, way_in))))
-    if card.mode != "daily":
+    blind = card.answers_close_at is not None
+    way_in = wording.IN_THREAD if card.mode == "daily" and not blind else wording.BY_BUTTON
+    closes, reveal = wording.closing_time(card), wording.reveal_time(card)
+    blocks.append(context(escape(wording.how_to_answer(card.mode, closes, way_in, reveal))))
+    if card.mode != "daily" or blind:
         answer = button("Answer", ANSWER_ACTION, str(card.round_id), primary=True)
         blocks.append({"type": "actions", "block_id": "drill", "elements": [answer]})
     return blocks

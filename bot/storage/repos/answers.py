@@ -29,6 +29,7 @@ _VOTE_TARGET = (
         rounds.c.status,
         rounds.c.closes_at,
         members.c.display_name,
+        rounds.c.answers_close_at,
     )
     .join(rounds, rounds.c.id == answers.c.round_id)
     .join(members, members.c.id == answers.c.member_id)
@@ -74,6 +75,7 @@ class VoteTarget:
     status: RoundStatus
     closes_at: datetime
     author_name: str
+    answers_close_at: datetime | None = None  # a blind round's reveal
 
 
 def _answer(row: Any) -> AnswerRow:
@@ -101,6 +103,7 @@ class AnswerRepo:
             RoundStatus(row.status),
             row.closes_at,
             row.display_name,
+            row.answers_close_at,
         )
 
     def of_member(self, round_id: int, member_id: int, late: bool) -> AnswerRow | None:

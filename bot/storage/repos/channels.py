@@ -39,6 +39,8 @@ def settings_columns(settings: ChannelSettings) -> dict[str, Any]:
         "weekly_time": settings.weekly_time.strftime("%H:%M"),
         "min_answer_chars": settings.min_answer_chars,
         "show_reviewers": settings.show_reviewers,
+        "blind": settings.blind,
+        "review_window_minutes": int(settings.review_window.total_seconds() // 60),
     }
 
 
@@ -54,6 +56,8 @@ def _settings(row: Any) -> ChannelSettings:
         weekly_time=time.fromisoformat(row.weekly_time),
         min_answer_chars=row.min_answer_chars,
         show_reviewers=row.show_reviewers,
+        blind=row.blind,
+        review_window=timedelta(minutes=row.review_window_minutes),
     )
 
 

@@ -35,6 +35,7 @@ def _round(row: Any) -> Round:
         requested_by=row.requested_by,
         message_ref=row.message_ref,
         thread_ref=row.thread_ref,
+        answers_close_at=row.answers_close_at,
     )
 
 
@@ -78,6 +79,33 @@ class RoundRepo:
             .limit(limit)
         )
         return [_round(row) for row in self._c.execute(query)]
+
+    def due_to_reveal(self, now: datetime, limit: int = 500) -> list[Round]:
+        """Blind rounds whose answer window has ended and whose answers are not yet revealed."""
+        query = (
+            select(rounds)
+            .where(rounds.c.status == RoundStatus.OPEN, rounds.c.revealed_at.is_(None))
+            .where(rounds.c.answers_close_at <= now)
+            .order_by(rounds.c.answers_close_at, rounds.c.id)
+            .limit(limit)
+        )
+        return [_round(row) for row in self._c.execute(query)]
+
+    def mark_revealed(self, round_id: int, now: datetime) -> bool:
+        """False when another worker revealed the round first."""
+        statement = (
+            update(rounds)
+            .where(rounds.c.id == round_id, rounds.c.revealed_at.is_(None))
+            .values(revealed_at=now)
+        )
+        return (self._c.execute(statement)).rowcount == 1
+
+    def earliest_reveal(self) -> datetime | None:
+        query = select(func.min(rounds.c.answers_close_at)).where(
+            rounds.c.status == RoundStatus.OPEN, rounds.c.revealed_at.is_(None)
+        )
+        found: datetime | None = self._c.execute(query).scalar_one_or_none()
+        return found
 
     def close(self, round_id: int, now: datetime) -> bool:
         """Mark the round closed; False when another worker closed it first."""

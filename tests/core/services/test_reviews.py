@@ -118,7 +118,7 @@ async def test_reviewing_first_makes_a_later_answer_late_and_freezes_edits(
     kept = await answers.edit_message(
         core, place(thread), "m1", "A rubric-shaped answer", at, member("bob")
     )
-    assert kept is answers.Edit.KEPT_AS_JUDGED
+    assert kept is answers.Edit.KEPT_AFTER_REVIEW
     added = await answer(core, member("bob"), thread, "m4", "and the rubric's point 3", at)
     assert added is not None and added.after_review and not added.created
     text = await core.db.run(lambda uow: uow.answers.get(1))

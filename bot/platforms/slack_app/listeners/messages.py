@@ -52,7 +52,8 @@ async def new_message(services: SlackServices, incoming: Incoming, event: Event)
 
 def _worth_saying(receipt: AnswerReceipt) -> bool:
     """A plain new answer is acknowledged by its Vote button; anything else is said privately."""
-    return bool(receipt.too_short or receipt.truncated or receipt.news or receipt.late)
+    said = receipt.too_short or receipt.truncated or receipt.news or receipt.late
+    return bool(said or receipt.blind or receipt.after_review)
 
 
 async def _tell_author(

@@ -1,5 +1,5 @@
-"""reviews: rubric reviews as rows, review points in settled scores, and whether a channel shows
-who ticked what
+"""reviews: rubric reviews as rows, review points in settled scores, whether a channel shows who
+ticked what, and blind rounds (answers revealed together, then a review window)
 
 Revision ID: 0008
 Revises: 0007
@@ -60,10 +60,24 @@ def upgrade() -> None:
         "channels",
         sa.Column("show_reviewers", sa.Boolean(), nullable=False, server_default=sa.false()),
     )
+    op.add_column(
+        "channels", sa.Column("blind", sa.Boolean(), nullable=False, server_default=sa.false())
+    )
+    op.add_column(
+        "channels",
+        sa.Column("review_window_minutes", sa.Integer(), nullable=False, server_default="720"),
+    )
+    op.add_column("rounds", sa.Column("answers_close_at", sa.DateTime(timezone=True)))
+    op.add_column("rounds", sa.Column("revealed_at", sa.DateTime(timezone=True)))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("rounds") as batch:
+        batch.drop_column("revealed_at")
+        batch.drop_column("answers_close_at")
     with op.batch_alter_table("channels") as batch:
+        batch.drop_column("review_window_minutes")
+        batch.drop_column("blind")
         batch.drop_column("show_reviewers")
     with op.batch_alter_table("round_scores") as batch:
         batch.drop_column("reviewing")
