@@ -106,13 +106,31 @@ def point_shares(marks: Sequence[ReviewMark], count: int) -> list[float]:
     counted = peers(marks) or list(marks)
     if not counted:
         return [0.0] * count
-    return [sum(n in m.points for m in counted) / len(counted) for n in range(1, count + 1)]
+    ticks = Counter(n for mark in counted for n in mark.points)
+    return [ticks[n] / len(counted) for n in range(1, count + 1)]
 
 
 def covered_points(marks: Sequence[ReviewMark], count: int) -> frozenset[int]:
     """Points at least half of the reviewers ticked."""
     shares = point_shares(marks, count)
     return frozenset(n for n, share in enumerate(shares, start=1) if marks and share >= 0.5)
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """What an answer's reviews add up to, as ``answer_coverage`` keeps it."""
+
+    covered: frozenset[int]
+    reviewers: int  # peer reviewers; 0 when only the author's self-review counts
+    majority: Read | None
+
+
+def summarise(marks: Sequence[ReviewMark]) -> Coverage | None:
+    """None when the answer has no review at all."""
+    if not marks:
+        return None
+    top = max((n for mark in marks for n in mark.points), default=0)
+    return Coverage(covered_points(marks, top), len(peers(marks)), majority_read(marks))
 
 
 def readout(rubric: Sequence[RubricPoint], covered: frozenset[int]) -> Readout:

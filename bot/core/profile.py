@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from bot.core import coach
-from bot.core.coach import Read, ReviewMark
+from bot.core.coach import Read
 from bot.core.repetition import PASS, Practice
-from drills import Drill, Level, RubricPoint
+from drills import Drill, Level
 
 RECENT = timedelta(weeks=8)
 TREND = timedelta(weeks=4)
@@ -43,36 +43,35 @@ class Figure:
     answers: int
 
 
-def assess(drill: Drill, day: date, marks: Sequence[ReviewMark]) -> Assessed | None:
-    peer = coach.peers(marks)
-    counted = peer or list(marks)
-    if not counted:
-        return None
-    covered = coach.covered_points(counted, len(drill.rubric))
-    weight = 1.0 if peer else coach.SELF_WEIGHT
+def assess(drill: Drill, day: date, covered: frozenset[int], reviewers: int) -> Assessed:
+    """An answer's coverage: ``reviewers`` peers decided it, or (0) the author's self-review."""
+    weights = rubric_weights(drill)
     return Assessed(
         day,
         drill.kind,
         drill.tags,
-        _share(drill.rubric, covered, None),
-        _level_share(drill.rubric, covered, Level.SENIOR),
-        _level_share(drill.rubric, covered, Level.STAFF),
-        weight,
+        _share(weights, covered, None) or 0.0,
+        _share(weights, covered, Level.SENIOR),
+        _share(weights, covered, Level.STAFF),
+        1.0 if reviewers else coach.SELF_WEIGHT,
     )
 
 
-def _share(rubric: Sequence[RubricPoint], covered: frozenset[int], level: Level | None) -> float:
-    chosen = [(n, p) for n, p in enumerate(rubric, start=1) if level is None or p.level is level]
-    total = sum(p.weight for _, p in chosen)
-    return sum(p.weight for n, p in chosen if n in covered) / total if total else 0.0
+Weights = tuple[tuple[Level, int], ...]
 
 
-def _level_share(
-    rubric: Sequence[RubricPoint], covered: frozenset[int], level: Level
-) -> float | None:
-    if not any(p.level is level for p in rubric):
-        return None
-    return _share(rubric, covered, level)
+def rubric_weights(drill: Drill) -> Weights:
+    return tuple((point.level, point.weight) for point in drill.rubric)
+
+
+def _share(weights: Weights, covered: frozenset[int], level: Level | None) -> float | None:
+    """The share of the rubric's weight (at ``level``, or all) covered; None with no such point."""
+    total = got = 0
+    for n, (at, weight) in enumerate(weights, start=1):
+        if level is None or at is level:
+            total += weight
+            got += weight if n in covered else 0
+    return got / total if total else None
 
 
 def mean(items: Iterable[tuple[float, float]]) -> Figure | None:
@@ -120,13 +119,11 @@ def _at_level(assessed: Assessed, level: Level) -> float | None:
     return assessed.senior if level is Level.SENIOR else assessed.staff
 
 
-def calibration(given: Sequence[tuple[Read, Sequence[ReviewMark]]]) -> Figure | None:
+def calibration(given: Sequence[tuple[Read, Read | None, int]]) -> Figure | None:
     """How often the member's read matched the majority of the answer's peer reviewers (answers
-    with at least two peer reviews)."""
+    with at least two peer reviews): ``given`` holds (their read, the majority, peer count)."""
     return mean(
-        (1.0 if read == coach.majority_read(marks) else 0.0, 1.0)
-        for read, marks in given
-        if len(coach.peers(marks)) >= 2
+        (1.0 if read == majority else 0.0, 1.0) for read, majority, peers in given if peers >= 2
     )
 
 

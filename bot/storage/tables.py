@@ -189,6 +189,20 @@ reviews = Table(
     Index(None, "reviewer_id"),
 )
 
+# Each reviewed answer's coverage, kept in step with its reviews so the profile reads one row per
+# answer: the points at least half its reviewers ticked, how many peers reviewed it (0: only the
+# author's self-review counts) and the peers' majority read.
+answer_coverage = Table(
+    "answer_coverage",
+    metadata,
+    Column("answer_id", ForeignKey("answers.id", ondelete="CASCADE"), primary_key=True),
+    Column("member_id", ForeignKey("members.id"), nullable=False),
+    Column("covered", String(40), nullable=False),
+    Column("reviewers", Integer, nullable=False),
+    Column("majority", String(8), nullable=True),
+    Index(None, "member_id"),
+)
+
 round_scores = Table(
     "round_scores",
     metadata,

@@ -228,6 +228,8 @@ def test_settings_card() -> None:
         answer_window=timedelta(hours=1, minutes=30),
         weekly_day=6,
         weekly_time=time(18, 0),
+        blind=True,
+        review_window=timedelta(hours=6, minutes=30),
     )
     card = cards.SettingsCard(
         settings=s,
@@ -242,6 +244,8 @@ def test_settings_card() -> None:
         "Answer window: 1h30m",
         "Weekly leaderboard: sun 18:00",
         "Minimum answer: 80 characters (shorter ones earn nothing)",
+        "Blind answers: on, then 6h30m to vote and review",
+        "Reviewers in results: not named (shares only)",
         "Paused: no",
         "Holidays: Thu 24 Dec, Fri 25 Dec",
         "Next drill: Wed 11 Mar 09:00",

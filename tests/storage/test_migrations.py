@@ -236,5 +236,6 @@ async def _snapshot(db):  # type: ignore[no-untyped-def]
 def _old_columns(name):  # type: ignore[no-untyped-def]
     """A table's columns without the ones later migrations added (they have defaults)."""
     table = metadata.tables[name]
-    later = {"min_answer_chars", "show_reviewers", "reviews", "reviewing"}
+    later = {"min_answer_chars", "show_reviewers", "reviews", "reviewing", "blind"}
+    later |= {"review_window_minutes", "answers_close_at", "revealed_at"}
     return [column for column in table.columns if column.name not in later]

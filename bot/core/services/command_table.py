@@ -2,57 +2,21 @@
 
 Help text, dispatch, the unknown-command messages, Discord's slash-command tree, Slack's ``/drill``
 sub-commands and the README's command list are all derived from ``COMMANDS``. Adding a command
-(or an admin setting) is one entry here plus its handler.
+(or an admin setting) is one entry here plus its handler in ``handlers``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 
-from bot.core import values
-from bot.core.cards import Reply, refuse, tell
-from bot.core.model import Actor, Channel, Place
-from bot.core.services import (
-    admin,
-    analytics,
-    attendance,
-    blind,
-    exports,
-    facts,
-    ondemand,
-    practice,
-    profile,
-    reviews,
-    standings,
-    stats_cards,
-    votes,
-)
+from bot.core.cards import Reply, tell
+from bot.core.services import admin, handlers
 from bot.core.services import setting_changes as changes
 from bot.core.services.admin import Change
-from bot.core.services.context import Core
+from bot.core.services.handlers import Invocation
 
-
-@dataclass(frozen=True)
-class Invocation:
-    """One command as a member typed it, with what its handler needs to run it."""
-
-    core: Core
-    actor: Actor
-    place: Place
-    args: tuple[str, ...]
-    request_key: str
-    now: datetime
-    found_channel: Channel | None = None
-
-    @property
-    def channel(self) -> Channel:
-        """The drill channel; the dispatcher only runs ``needs_channel`` commands where one exists."""
-        if self.found_channel is None:
-            raise LookupError("this command needs a drill channel")
-        return self.found_channel
-
+__all__ = ["COMMANDS", "Arg", "Command", "Invocation", "find", "help_text"]
 
 Handler = Callable[[Invocation], Awaitable[Reply]]
 
@@ -88,131 +52,8 @@ class Command:
         return " ".join([self.name, *(arg.usage() for arg in self.args)])
 
 
-async def _drill(call: Invocation) -> Reply:
-    kind = call.args[0].lower() if call.args else None
-    return await ondemand.request_drill(
-        call.core, call.actor, call.channel, kind, call.request_key, call.now
-    )
-
-
-async def _answer(call: Invocation) -> Reply:
-    text = " ".join(call.args)
-    return await blind.answer_privately(
-        call.core, call.actor, call.channel, call.place, text, call.request_key, call.now
-    )
-
-
-async def _drill_next(call: Invocation) -> Reply:
-    return await practice.explain_next(call.core, call.actor, call.channel, call.now)
-
-
-async def _drill_due(call: Invocation) -> Reply:
-    return await practice.list_due(call.core, call.actor, call.channel, call.now)
-
-
-async def _review(call: Invocation) -> Reply:
-    return await reviews.review(
-        call.core, call.actor, call.channel, call.place, call.args, call.now
-    )
-
-
-async def _profile(call: Invocation) -> Reply:
-    return await profile.show_profile(call.core, call.actor, call.channel, call.now)
-
-
-async def _profile_delete(call: Invocation) -> Reply:
-    return await profile.delete_profile(call.core, call.actor, call.args, call.now)
-
-
-async def _streak(call: Invocation) -> Reply:
-    return await standings.streak_card(call.core, call.actor, call.channel, call.now)
-
-
-ALL_TIME = frozenset({"all-time", "all", "alltime"})
-
-
-async def _leaderboard(call: Invocation) -> Reply:
-    period = call.args[0].lower() if call.args else "week"
-    if period not in ALL_TIME | {"week"}:
-        return refuse("Use 'leaderboard' for this week or 'leaderboard all-time'.")
-    return await standings.leaderboard(call.core, call.channel, period in ALL_TIME, call.now)
-
-
-async def _vote(call: Invocation) -> Reply:
-    try:
-        number = values.parse_answer_number(call.args[0])
-    except ValueError as error:
-        return refuse(str(error))
-    return await votes.vote_by_number(
-        call.core, call.actor, call.place, number, call.now, call.request_key
-    )
-
-
-async def _ask(call: Invocation) -> Reply:
-    question = " ".join(call.args)
-    return await facts.ask(call.core, call.actor, call.channel, call.place, question, call.now)
-
-
 async def _help(call: Invocation) -> Reply:
     return tell(help_text(with_admin=call.actor.is_admin))
-
-
-async def _register(call: Invocation) -> Reply:
-    return await admin.register_channel(call.core, call.place, call.now)
-
-
-async def _show(call: Invocation) -> Reply:
-    return await admin.show(call.core, call.channel, call.now)
-
-
-async def _pause(call: Invocation) -> Reply:
-    return await admin.set_paused(call.core, call.channel, True, call.now)
-
-
-async def _resume(call: Invocation) -> Reply:
-    return await admin.set_paused(call.core, call.channel, False, call.now)
-
-
-async def _skip(call: Invocation) -> Reply:
-    return await admin.skip(call.core, call.channel, call.now)
-
-
-async def _unskip(call: Invocation) -> Reply:
-    return await admin.unskip(call.core, call.channel, call.now)
-
-
-async def _holiday(call: Invocation) -> Reply:
-    return await admin.set_holidays(call.core, call.channel, " ".join(call.args), call.now)
-
-
-async def _rest(call: Invocation) -> Reply:
-    return await attendance.take_rest(call.core, call.actor, call.channel, call.args[0], call.now)
-
-
-async def _repair(call: Invocation) -> Reply:
-    return await attendance.repair_streak(call.core, call.channel, call.args, call.now)
-
-
-async def _streak_card(call: Invocation) -> Reply:
-    return await stats_cards.stats_card(call.core, call.actor, call.channel, call.now)
-
-
-async def _streak_export(call: Invocation) -> Reply:
-    fmt = call.args[0] if call.args else None
-    return await exports.member_archive(call.core, call.actor, call.channel, fmt, call.now)
-
-
-async def _admin_stats(call: Invocation) -> Reply:
-    return await analytics.admin_stats(call.core, call.channel, call.now)
-
-
-async def _admin_export(call: Invocation) -> Reply:
-    fmt = call.args[0] if call.args else None
-    return await exports.channel_archive(call.core, call.channel, fmt, call.now)
-
-
-async def _post_now(call: Invocation) -> Reply:
-    return await admin.post_now(call.core, call.channel, call.now)
 
 
 def _setting(word: str, summary: str, hint: str, change: Change) -> Command:
@@ -242,79 +83,88 @@ CONFIRM = Arg("confirm", "type confirm to delete", optional=True)
 REPAIR = Arg("member days reason", "the member, the streak in days and why", rest=True)
 
 COMMANDS: tuple[Command, ...] = (
-    Command("drill", "a drill just for you, now", _drill, (KIND,), wakes=True, personal=True),
-    Command("drill next", "what 'drill' will pick for you, and why", _drill_next, personal=True),
     Command(
-        "drill due", "your practice schedule: kinds due now and soon", _drill_due, personal=True
+        "drill", "a drill just for you, now", handlers.drill, (KIND,), wakes=True, personal=True
+    ),
+    Command(
+        "drill next", "what 'drill' will pick for you, and why", handlers.drill_next, personal=True
+    ),
+    Command(
+        "drill due",
+        "your practice schedule: kinds due now and soon",
+        handlers.drill_due,
+        personal=True,
     ),
     Command(
         "review",
         "review answer N against the rubric (N alone shows the rubric)",
-        _review,
+        handlers.review,
         (WHICH, TICKS, READ, NOTE),
     ),
-    Command("profile", "your private skill profile", _profile, personal=True),
+    Command("profile", "your private skill profile", handlers.show_profile, personal=True),
     Command(
         "profile delete",
         "delete every review you gave and received",
-        _profile_delete,
+        handlers.profile_delete,
         (CONFIRM,),
         personal=True,
     ),
     Command(
         "profile export",
         "your own answers and scores, as a file",
-        _streak_export,
+        handlers.streak_export,
         (FORMAT,),
         personal=True,
     ),
-    Command("streak", "your streak, freezes and points this week", _streak, personal=True),
+    Command("streak", "your streak, freezes and points this week", handlers.streak, personal=True),
     Command(
         "streak rest",
         "days off that neither break nor extend your streak",
-        _rest,
+        handlers.rest,
         (REST,),
         personal=True,
     ),
     Command(
         "streak card",
         "your streak calendar and weekly points, as a picture",
-        _streak_card,
+        handlers.streak_card,
         personal=True,
     ),
     Command(
         "streak export",
         "your own answers and scores, as a file",
-        _streak_export,
+        handlers.streak_export,
         (FORMAT,),
         personal=True,
     ),
     Command(
         "leaderboard",
         "this week's standings (or all time)",
-        _leaderboard,
+        handlers.leaderboard,
         (PERIOD,),
         personal=True,
     ),
     Command(
         "answer",
         "answer the open drill privately (how a blind drill is answered)",
-        _answer,
+        handlers.answer,
         (Arg("text", "your answer; send more to add to it", rest=True),),
     ),
-    Command("vote", "vote for answer N (again to withdraw)", _vote, (ANSWER,)),
-    Command("ask", "ask the interviewer for a fact about the open drill", _ask, (QUESTION,)),
+    Command("vote", "vote for answer N (again to withdraw)", handlers.vote, (ANSWER,)),
+    Command(
+        "ask", "ask the interviewer for a fact about the open drill", handlers.ask, (QUESTION,)
+    ),
     Command("help", "what Drillbot understands", _help, needs_channel=False),
     Command(
         "admin channel",
         "make this channel a drill channel",
-        _register,
+        handlers.register,
         admin=True,
         public=True,
         wakes=True,
         needs_channel=False,
     ),
-    Command("admin show", "this channel's settings", _show, admin=True),
+    Command("admin show", "this channel's settings", handlers.show, admin=True),
     _setting("time", "the daily post time", TIME_HINT, changes.plain(changes.post_time)),
     _setting(
         "timezone",
@@ -376,43 +226,57 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "admin holiday",
         "dates with no drill (clear DATES to undo)",
-        _holiday,
+        handlers.holiday,
         (DATES,),
         admin=True,
         public=True,
         wakes=True,
     ),
-    Command("admin pause", "pause the daily drills", _pause, admin=True, public=True, wakes=True),
     Command(
-        "admin resume", "resume the daily drills", _resume, admin=True, public=True, wakes=True
+        "admin pause", "pause the daily drills", handlers.pause, admin=True, public=True, wakes=True
     ),
-    Command("admin skip", "skip the next daily drill", _skip, admin=True, public=True, wakes=True),
     Command(
-        "admin unskip",
-        "restore the nearest skipped drill",
-        _unskip,
+        "admin resume",
+        "resume the daily drills",
+        handlers.resume,
         admin=True,
         public=True,
         wakes=True,
     ),
-    Command("admin post-now", "post today's drill now", _post_now, admin=True, wakes=True),
+    Command(
+        "admin skip",
+        "skip the next daily drill",
+        handlers.skip,
+        admin=True,
+        public=True,
+        wakes=True,
+    ),
+    Command(
+        "admin unskip",
+        "restore the nearest skipped drill",
+        handlers.unskip,
+        admin=True,
+        public=True,
+        wakes=True,
+    ),
+    Command("admin post-now", "post today's drill now", handlers.post_now, admin=True, wakes=True),
     Command(
         "admin streak-repair",
         "set a member's streak after an outage, logged",
-        _repair,
+        handlers.repair,
         (REPAIR,),
         admin=True,
     ),
     Command(
         "admin stats",
         "participation, kinds, tags and answer times of the last 8 weeks, as a chart",
-        _admin_stats,
+        handlers.admin_stats,
         admin=True,
     ),
     Command(
         "admin export",
         "the channel's rounds, answers, votes, standings and streak history, as a file",
-        _admin_export,
+        handlers.admin_export,
         (FORMAT,),
         admin=True,
     ),

@@ -34,7 +34,9 @@ def read_history(
     assessed, answered = [], []
     for item in uow.reviews.history(member_id):
         drill = catalogue.get(item.drill_id)
-        found = figures.assess(drill, item.day, item.marks) if drill else None
+        found = None
+        if drill is not None and item.covered is not None:
+            found = figures.assess(drill, item.day, item.covered, item.reviewers)
         assessed += [found] if found else []
         answered.append((item.kind, item.day, found))
     kinds = list(kinds_in_rotation(catalogue, channel.settings))
@@ -46,7 +48,7 @@ async def show_profile(core: Core, actor: Actor, channel: Channel, now: datetime
     def work(uow: UnitOfWork) -> Reply:
         member_id = uow.members.ensure(actor)
         history = read_history(uow, core, channel, member_id, now)
-        given = uow.reviews.given_with_peers(member_id)
+        given = uow.reviews.reads_given(member_id)
         return tell(_profile_text(history, len(given), figures.calibration(given)))
 
     return await core.db.run(work)

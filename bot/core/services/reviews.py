@@ -172,6 +172,7 @@ def _save(
     own = target.author_id == reviewer_id
     mark = ReviewMark(reviewer_id, points, read, note, self_assessed=own)
     created = uow.reviews.save(target.answer_id, target.round_.id, mark, now)
+    uow.reviews.refresh_coverage(target.answer_id)
     uow.commit()
     return tell(_receipt(target, mark, created))
 

@@ -6,14 +6,16 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Connection, and_, delete, false, func, or_, select, update
 
+from bot.core import coach
 from bot.core.coach import Read, ReviewMark
 from bot.core.vocab import RoundMode
 from bot.storage.repos.sql import insert_ignoring_conflicts
-from bot.storage.tables import answers, members, reviews, rounds
+from bot.storage.tables import answer_coverage, answers, members, reviews, rounds
 
 
 @dataclass(frozen=True)
@@ -25,7 +27,8 @@ class PractisedAnswer:
     kind: str
     day: date
     mode: RoundMode
-    marks: tuple[ReviewMark, ...]
+    covered: frozenset[int] | None  # None: nobody assessed it
+    reviewers: int  # peer reviewers; 0 with a coverage means self-assessed
 
 
 @dataclass(frozen=True)
@@ -37,12 +40,26 @@ class NamedMark:
     mark: ReviewMark
 
 
+# Only what a mark needs: reading the timestamps too would double the cost of a big round.
+_MARK = (
+    reviews.c.answer_id,
+    reviews.c.reviewer_id,
+    reviews.c.points,
+    reviews.c.read,
+    reviews.c.note,
+    reviews.c.self_assessed,
+)
+_READS = {read.value: read for read in Read}
+
+
+@cache
 def _points(text: str) -> frozenset[int]:
+    """Few distinct tick sets exist ("1,3"), so each is parsed once per process."""
     return frozenset(int(part) for part in text.split(",") if part)
 
 
 def _mark(row: Any) -> ReviewMark:
-    read = Read(row.read)
+    read = _READS[row.read]
     return ReviewMark(row.reviewer_id, _points(row.points), read, row.note, row.self_assessed)
 
 
@@ -75,7 +92,7 @@ class ReviewRepo:
 
     def of_round(self, round_id: int) -> dict[int, list[ReviewMark]]:
         """Every review in the round, by answer."""
-        query = select(reviews).where(reviews.c.round_id == round_id).order_by(reviews.c.id)
+        query = select(*_MARK).where(reviews.c.round_id == round_id).order_by(reviews.c.id)
         found: dict[int, list[ReviewMark]] = defaultdict(list)
         for row in self._c.execute(query):
             found[row.answer_id].append(_mark(row))
@@ -83,7 +100,7 @@ class ReviewRepo:
 
     def named_in_round(self, round_id: int) -> list[NamedMark]:
         query = (
-            select(reviews, members.c.display_name)
+            select(*_MARK, members.c.display_name)
             .join(members, members.c.id == reviews.c.reviewer_id)
             .where(reviews.c.round_id == round_id)
             .order_by(reviews.c.id)
@@ -98,23 +115,22 @@ class ReviewRepo:
         return self._c.execute(query.limit(1)).first() is not None
 
     def mine(self, answer_id: int, reviewer_id: int) -> ReviewMark | None:
-        query = select(reviews).where(
+        query = select(*_MARK).where(
             reviews.c.answer_id == answer_id, reviews.c.reviewer_id == reviewer_id
         )
         row = self._c.execute(query).first()
         return _mark(row) if row else None
 
     def history(self, member_id: int) -> list[PractisedAnswer]:
-        """The member's answers (withdrawn ones left out) with every review each received."""
+        """The member's answers (withdrawn ones left out), each with its coverage if reviewed."""
         query = (
             select(answers.c.id, rounds.c.drill_id, rounds.c.drill_kind, rounds.c.local_date)
-            .add_columns(rounds.c.mode)
+            .add_columns(rounds.c.mode, answer_coverage.c.covered, answer_coverage.c.reviewers)
             .join(rounds, rounds.c.id == answers.c.round_id)
+            .outerjoin(answer_coverage, answer_coverage.c.answer_id == answers.c.id)
             .where(answers.c.member_id == member_id, answers.c.withdrawn == false())
             .order_by(rounds.c.local_date, answers.c.id)
         )
-        rows = self._c.execute(query).all()
-        marks = self._marks_of([row.id for row in rows])
         return [
             PractisedAnswer(
                 r.id,
@@ -122,29 +138,52 @@ class ReviewRepo:
                 r.drill_kind,
                 r.local_date,
                 RoundMode(r.mode),
-                tuple(marks.get(r.id, ())),
+                None if r.covered is None else _points(r.covered),
+                r.reviewers or 0,
             )
-            for r in rows
+            for r in self._c.execute(query)
         ]
+
+    def refresh_coverage(self, answer_id: int) -> None:
+        """Recompute one answer's coverage row from its reviews (deleted when it has none)."""
+        rows = self._c.execute(select(*_MARK).where(reviews.c.answer_id == answer_id))
+        summary = coach.summarise([_mark(row) for row in rows])
+        self._c.execute(delete(answer_coverage).where(answer_coverage.c.answer_id == answer_id))
+        author = select(answers.c.member_id).where(answers.c.id == answer_id).scalar_subquery()
+        if summary is None:
+            return
+        majority = summary.majority.value if summary.majority else None
+        covered = ",".join(str(n) for n in sorted(summary.covered))
+        self._c.execute(
+            answer_coverage.insert().values(
+                answer_id=answer_id,
+                member_id=author,
+                covered=covered,
+                reviewers=summary.reviewers,
+                majority=majority,
+            )
+        )
 
     def _marks_of(self, answer_ids: Sequence[int]) -> dict[int, list[ReviewMark]]:
         found: dict[int, list[ReviewMark]] = defaultdict(list)
         for start in range(0, len(answer_ids), 500):  # keep every IN list short
             chunk = answer_ids[start : start + 500]
-            for row in self._c.execute(select(reviews).where(reviews.c.answer_id.in_(chunk))):
+            for row in self._c.execute(select(*_MARK).where(reviews.c.answer_id.in_(chunk))):
                 found[row.answer_id].append(_mark(row))
         return found
 
-    def given_with_peers(self, member_id: int) -> list[tuple[Read, list[ReviewMark]]]:
-        """Each peer review the member gave, with every peer review of the same answer."""
-        given = (
-            select(reviews.c.answer_id, reviews.c.read)
+    def reads_given(self, member_id: int) -> list[tuple[Read, Read | None, int]]:
+        """Each peer review the member gave: their read, the answer's majority read and how many
+        peers reviewed it."""
+        query = (
+            select(reviews.c.read, answer_coverage.c.majority, answer_coverage.c.reviewers)
+            .join(answer_coverage, answer_coverage.c.answer_id == reviews.c.answer_id)
             .where(reviews.c.reviewer_id == member_id, reviews.c.self_assessed == false())
-            .order_by(reviews.c.id)
-        ).subquery()
-        rows = self._c.execute(select(given)).all()
-        marks = self._marks_of([row.answer_id for row in rows])
-        return [(Read(row.read), marks.get(row.answer_id, [])) for row in rows]
+        )
+        return [
+            (_READS[r.read], _READS[r.majority] if r.majority else None, r.reviewers)
+            for r in self._c.execute(query)
+        ]
 
     def count_given(self, member_id: int) -> int:
         query = select(func.count()).where(
@@ -155,7 +194,13 @@ class ReviewRepo:
     def forget_member(self, member_id: int) -> int:
         """Delete the reviews the member gave and those their answers received."""
         theirs = select(answers.c.id).where(answers.c.member_id == member_id)
+        touched = select(reviews.c.answer_id).where(reviews.c.reviewer_id == member_id)
+        others = [a for a in self._c.execute(touched.distinct()).scalars()]
         gone = delete(reviews).where(
             or_(reviews.c.reviewer_id == member_id, reviews.c.answer_id.in_(theirs))
         )
-        return int(self._c.execute(gone).rowcount or 0)
+        count = int(self._c.execute(gone).rowcount or 0)
+        self._c.execute(delete(answer_coverage).where(answer_coverage.c.member_id == member_id))
+        for answer_id in others:
+            self.refresh_coverage(answer_id)
+        return count

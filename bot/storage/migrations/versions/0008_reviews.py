@@ -47,6 +47,25 @@ def upgrade() -> None:
             "answer_id", "reviewer_id", name=op.f("uq_reviews_answer_id_reviewer_id")
         ),
     )
+    op.create_table(
+        "answer_coverage",
+        sa.Column("answer_id", sa.Integer(), nullable=False),
+        sa.Column("member_id", sa.Integer(), nullable=False),
+        sa.Column("covered", sa.String(length=40), nullable=False),
+        sa.Column("reviewers", sa.Integer(), nullable=False),
+        sa.Column("majority", sa.String(length=8), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["answer_id"],
+            ["answers.id"],
+            name=op.f("fk_answer_coverage_answer_id_answers"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["member_id"], ["members.id"], name=op.f("fk_answer_coverage_member_id_members")
+        ),
+        sa.PrimaryKeyConstraint("answer_id", name=op.f("pk_answer_coverage")),
+    )
+    op.create_index(op.f("ix_answer_coverage_member_id"), "answer_coverage", ["member_id"])
     op.create_index(op.f("ix_reviews_round_id"), "reviews", ["round_id"])
     op.create_index(op.f("ix_reviews_reviewer_id"), "reviews", ["reviewer_id"])
     # Plain ADD COLUMN: a batch copy of a table would, on SQLite, cascade-delete its children.
@@ -82,6 +101,8 @@ def downgrade() -> None:
     with op.batch_alter_table("round_scores") as batch:
         batch.drop_column("reviewing")
         batch.drop_column("reviews")
+    op.drop_index(op.f("ix_answer_coverage_member_id"), table_name="answer_coverage")
+    op.drop_table("answer_coverage")
     op.drop_index(op.f("ix_reviews_reviewer_id"), table_name="reviews")
     op.drop_index(op.f("ix_reviews_round_id"), table_name="reviews")
     op.drop_table("reviews")
