@@ -23,6 +23,8 @@ MAX_HEADER = 150
 MAX_TEXT = 39_000
 MAX_CONTEXT = 2_000
 VOTE_ACTION = "vote"
+REVIEW_ACTION = "review"
+BALLOT_BLOCK = "ballot"
 ANSWER_ACTION = "answer"
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 
@@ -137,7 +139,7 @@ def text_blocks(card: cards.Card) -> list[Block]:
 
 
 def ballot_blocks(card: cards.BallotCard) -> list[Block]:
-    """The small thread message under a new answer; its button votes for (or un-votes) it."""
+    """The small thread message under a new answer: Vote (again to un-vote) and Review."""
     return list(vote_prompt(card.answer_id, card.author_name, card.number).blocks)
 
 
@@ -178,11 +180,13 @@ def notice(text: str) -> SlackMessage:
 
 
 def vote_prompt(answer_id: int, author: str, number: int = 0) -> SlackMessage:
-    """The small thread message under a new answer; its button votes for (or un-votes) it."""
+    """The small thread message under a new answer: its Vote button votes for (or un-votes) it,
+    its Review button opens the rubric form; both carry the answer id."""
     text = wording.ballot(number or answer_id, escape(author))
-    block = section(text)
-    block["accessory"] = button("Vote", VOTE_ACTION, str(answer_id))
-    return SlackMessage(text, (block,))
+    value = str(answer_id)
+    buttons = [button("Vote", VOTE_ACTION, value), button("Review", REVIEW_ACTION, value)]
+    actions = {"type": "actions", "block_id": BALLOT_BLOCK, "elements": buttons}
+    return SlackMessage(text, (section(text), actions))
 
 
 def admin_alert(alert: AdminAlert) -> SlackMessage:

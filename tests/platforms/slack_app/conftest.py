@@ -160,13 +160,13 @@ class Driver:
             if m.bot_id and m.thread_ts is None and m.blocks and m.blocks[0]["type"] == "header"
         ]
 
-    def vote_buttons(self, thread_ts: str) -> dict[int, Message]:
-        """The Vote prompts in a drill's thread, by answer id."""
+    def vote_buttons(self, thread_ts: str, action_id: str = "vote") -> dict[int, Message]:
+        """The ballots in a drill's thread (messages with a Vote button), by answer id."""
         found = {}
         for m in self.fake.thread(self.channel, thread_ts):
-            accessory = m.blocks[0].get("accessory") if m.blocks else None
-            if accessory and accessory.get("action_id") == "vote":
-                found[int(accessory["value"])] = m
+            for button in ballot_buttons(m):
+                if button.get("action_id") == action_id:
+                    found[int(button["value"])] = m
         return found
 
     def ephemerals_to(self, user: str) -> list[str]:
@@ -181,6 +181,12 @@ class Driver:
             await run_due_work(self.core, platforms, self.clock.now)
         self.clock.now = target
         await run_due_work(self.core, platforms, self.clock.now)
+
+
+def ballot_buttons(message: Message) -> list[dict[str, Any]]:
+    """The buttons of a ballot's actions block (none for other messages)."""
+    actions = [b for b in message.blocks or [] if b.get("type") == "actions"]
+    return [e for b in actions for e in b.get("elements", []) if e.get("type") == "button"]
 
 
 async def count_rows(database: Database, table: Any, *where: Any) -> int:

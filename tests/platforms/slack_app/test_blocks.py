@@ -130,7 +130,8 @@ def test_v2_results_show_every_section_in_order() -> None:
 
 def test_vote_prompt_carries_the_answer_id() -> None:
     prompt = blocks.vote_prompt(12, "<b>ob")
-    assert prompt.blocks[0]["accessory"]["value"] == "12"
+    buttons = prompt.blocks[1]["elements"]
+    assert [(b["action_id"], b["value"]) for b in buttons] == [("vote", "12"), ("review", "12")]
     assert prompt.text == "Answer #12 by &lt;b&gt;ob: vote if you would hire this answer."
 
 

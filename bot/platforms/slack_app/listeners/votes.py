@@ -36,14 +36,18 @@ async def on_vote(services: SlackServices, incoming: Incoming) -> None:
         reply = await votes.toggle_vote(
             services.core, actor, place, answer_id, services.clock(), request_key=click
         )
-    await _tell(services, incoming, blocks.render(reply.card))
+    await tell(services, incoming, blocks.render(reply.card))
 
 
-async def _tell(services: SlackServices, incoming: Incoming, message: blocks.SlackMessage) -> None:
-    """``chat.postEphemeral`` in the vote's thread; the ``response_url`` if that fails."""
-    channel = action_channel(incoming.body)
-    container, message_ = obj(incoming.body.get("container")), obj(incoming.body.get("message"))
-    thread_ts = text(message_.get("thread_ts")) or text(container.get("thread_ts")) or None
+def action_thread(body: dict[str, Any]) -> str | None:
+    """The thread of the clicked message (the ballot's drill thread), if it is in one."""
+    container, message = obj(body.get("container")), obj(body.get("message"))
+    return text(message.get("thread_ts")) or text(container.get("thread_ts")) or None
+
+
+async def tell(services: SlackServices, incoming: Incoming, message: blocks.SlackMessage) -> None:
+    """``chat.postEphemeral`` in the clicked message's thread; the ``response_url`` if that fails."""
+    channel, thread_ts = action_channel(incoming.body), action_thread(incoming.body)
     try:
         await services.platform.post_ephemeral(
             incoming.client, channel, incoming.user_id, message, thread_ts
