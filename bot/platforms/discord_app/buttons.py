@@ -1,5 +1,6 @@
 """Button clicks and modal submits into use cases: Vote toggles a vote, Answer opens the answer
-modal, and its submission answers the round (``message_ref`` ``modal:<interaction id>``)."""
+modal, and its submission answers the round (``message_ref`` ``modal:<interaction id>``);
+Review opens the review form (``review_flow``)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from bot.platforms.discord_app.components import (
     ANSWER_EVENT,
     VOTE_EVENT,
     AnswerModal,
+    modal_value,
 )
 from bot.platforms.discord_app.events import DiscordServices, Handler
 from bot.platforms.discord_app.inbound import offer_votes
@@ -31,6 +33,7 @@ from bot.platforms.discord_app.replies import (
     respond,
     show,
 )
+from bot.platforms.discord_app.review_flow import ReviewFlow
 
 DEFAULT_TITLE = "today's drill"
 REMEMBERED_MODALS = 1_000
@@ -41,6 +44,7 @@ class ComponentEvents:
     def __init__(self, services: DiscordServices) -> None:
         self.services = services
         self._modals: OrderedDict[str, AnswerModal] = OrderedDict()  # opened, by custom_id
+        self.reviews = ReviewFlow(services)
 
     def table(self) -> dict[str, Handler]:
         return {
@@ -48,6 +52,7 @@ class ComponentEvents:
             f"on_{ANSWER_BUTTON_EVENT}": self.on_answer_button,
             f"on_{ANSWER_EVENT}": self.on_answer,
             "on_interaction": self.on_interaction,
+            **self.reviews.table(),
         }
 
     async def on_vote(self, interaction: discord.Interaction, answer_id: int) -> None:
@@ -111,7 +116,9 @@ class ComponentEvents:
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         """An Answer modal opened before a restart (or left open past its timeout) reaches no
-        modal object, which discord.py drops in silence: its answer is recorded here instead."""
+        modal object, which discord.py drops in silence: its answer is recorded here instead.
+        Review form submits and stale review custom_ids are ``ReviewFlow``'s."""
+        await self.reviews.on_interaction(interaction)
         if interaction.type is not discord.InteractionType.modal_submit:
             return
         data: Mapping[str, Any] = interaction.data or {}
@@ -119,7 +126,7 @@ class ComponentEvents:
         modal = self._modals.get(found[0]) if found else None
         if found is None or (modal is not None and not modal.timed_out):
             return
-        await self.on_answer(interaction, int(found["round_id"]), _submitted(data))
+        await self.on_answer(interaction, int(found["round_id"]), modal_value(data, "answer"))
 
     def _remember(self, modal: AnswerModal) -> None:
         self._modals[modal.custom_id] = modal
@@ -134,18 +141,6 @@ class ComponentEvents:
 
     def _where(self, interaction: discord.Interaction) -> Where:
         return Where(interaction.guild_id or 0, None, self.services.platform.reads_content)
-
-
-def _submitted(data: Mapping[str, Any]) -> str:
-    """The answer box's value in a modal submission (rows or labels, however nested)."""
-    stack = list(data.get("components") or [])
-    while stack:
-        component = stack.pop()
-        if component.get("custom_id") == "answer" and "value" in component:
-            return str(component["value"])
-        stack += component.get("components") or []
-        stack += [component["component"]] if isinstance(component.get("component"), dict) else []
-    return ""
 
 
 def _drill_title(message: discord.Message | None) -> str:

@@ -1,5 +1,6 @@
 """Buttons and the answer modal. Each click or submit becomes a Drillbot event on the client
-(``on_drillbot_vote``, ``on_drillbot_answer_button``, ``on_drillbot_answer``) handled in ``buttons``.
+(``on_drillbot_vote``, ``on_drillbot_answer_button``, ``on_drillbot_answer``) handled in ``buttons``;
+the Review button and its form are in ``review_components``.
 
 The buttons are ``DynamicItem``s: discord.py rebuilds them from their custom_id, so buttons posted
 before a restart keep working once ``add_dynamic_items`` has registered the templates.
@@ -8,11 +9,13 @@ before a restart keep working once ``add_dynamic_items`` has registered the temp
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 import discord
 
 from bot.core.text import clip
+from bot.platforms.discord_app.review_components import REVIEW_ITEMS
 
 VOTE_EVENT = "drillbot_vote"
 ANSWER_BUTTON_EVENT = "drillbot_answer_button"
@@ -103,4 +106,20 @@ def buttons(*items: discord.ui.Item[Any]) -> discord.ui.View:
     return view
 
 
-DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (VoteButton, AnswerButton)
+def modal_value(data: Mapping[str, Any], custom_id: str) -> str:
+    """A text input's value in a modal submission (rows or labels, however nested)."""
+    stack = list(data.get("components") or [])
+    while stack:
+        component = stack.pop()
+        if component.get("custom_id") == custom_id and "value" in component:
+            return str(component["value"])
+        stack += component.get("components") or []
+        stack += [component["component"]] if isinstance(component.get("component"), dict) else []
+    return ""
+
+
+DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
+    VoteButton,
+    AnswerButton,
+    *REVIEW_ITEMS,
+)

@@ -33,6 +33,7 @@ from bot.core.text import clip, defang_mentions, one_line
 from bot.platforms.discord_app.components import AnswerButton, VoteButton, buttons
 from bot.platforms.discord_app.escape import plain
 from bot.platforms.discord_app.refs import jump_url
+from bot.platforms.discord_app.review_components import ReviewButton
 
 COLOUR = discord.Colour(0x3B82F6)
 CONTENT_CHARS, TITLE_CHARS, DESCRIPTION_CHARS, FIELD_CHARS = 2000, 256, 4096, 1024
@@ -229,9 +230,8 @@ def settings_message(card: SettingsCard, where: Where) -> Outgoing:
 
 def ballot_message(ballot: BallotCard) -> Outgoing:
     content = wording.ballot(ballot.number or ballot.answer_id, name(ballot.author_name))
-    return Outgoing(
-        content=clip(content, CONTENT_CHARS), view=buttons(VoteButton(ballot.answer_id))
-    )
+    view = buttons(VoteButton(ballot.answer_id), ReviewButton(ballot.answer_id))
+    return Outgoing(content=clip(content, CONTENT_CHARS), view=view)
 
 
 def outgoing(card: Card, where: Where) -> Outgoing:

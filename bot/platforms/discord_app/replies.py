@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable
+from typing import TypeVar
 
 import discord
 
@@ -20,6 +21,7 @@ from bot.platforms.discord_app.failures import TRANSPORT_ERRORS
 from bot.platforms.discord_app.outbound import Where, outgoing
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 FAILED = "Something went wrong on Drillbot's side; nothing was changed. Please try again."
 DM_ONLY = "Drillbot works in server channels: use its commands in a drill channel of your server."
 BUSY = "Couldn't do that right now: Drillbot's database is busy. Please try again in a minute."
@@ -38,7 +40,7 @@ async def respond(
     """Run ``work`` and show its reply; a failure shows a short apology instead (``busy`` when
     the database is locked or unreachable: the member is never left without an answer)."""
     try:
-        reply = await _within_deadline(interaction, work, defer_after, public)
+        reply = await within_deadline(interaction, work, defer_after, public)
     except StorageUnavailable as error:
         log.warning("interaction %d not handled: %s", interaction.id, error)
         reply = refuse(busy)
@@ -49,9 +51,10 @@ async def respond(
     return reply
 
 
-async def _within_deadline(
-    interaction: discord.Interaction, work: Awaitable[Reply], defer_after: float, public: bool
-) -> Reply:
+async def within_deadline(
+    interaction: discord.Interaction, work: Awaitable[T], defer_after: float, public: bool
+) -> T:
+    """``work``'s result; the interaction is deferred if it takes over ``defer_after`` seconds."""
     task = asyncio.ensure_future(work)
     done, _ = await asyncio.wait({task}, timeout=defer_after)
     if not done:

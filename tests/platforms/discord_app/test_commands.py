@@ -40,6 +40,12 @@ async def test_commands_are_synced_globally_with_admin_gated(drive: Drive) -> No
     commands = {c.name: c.payload for c in drive.fake.commands()}
     assert set(commands) == {
         "drill",
+        "drill-next",
+        "drill-due",
+        "review",
+        "profile",
+        "profile-delete",
+        "profile-export",
         "streak",
         "streak-rest",
         "streak-card",
