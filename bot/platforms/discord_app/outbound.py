@@ -231,7 +231,12 @@ def settings_message(card: SettingsCard, where: Where) -> Outgoing:
 def ballot_message(ballot: BallotCard) -> Outgoing:
     content = wording.ballot(ballot.number or ballot.answer_id, name(ballot.author_name))
     view = buttons(VoteButton(ballot.answer_id), ReviewButton(ballot.answer_id))
-    return Outgoing(content=clip(content, CONTENT_CHARS), view=view)
+    if ballot.text is None:
+        return Outgoing(content=clip(content, CONTENT_CHARS), view=view)
+    # A blind drill's answer is revealed with its ballot; an embed holds more than a message.
+    shown = clip(plain(ballot.text), DESCRIPTION_CHARS)
+    embed = discord.Embed(description=shown, colour=COLOUR)
+    return Outgoing(content=clip(content, CONTENT_CHARS), embed=embed, view=view)
 
 
 def outgoing(card: Card, where: Where) -> Outgoing:

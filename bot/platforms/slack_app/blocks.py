@@ -139,8 +139,15 @@ def text_blocks(card: cards.Card) -> list[Block]:
 
 
 def ballot_blocks(card: cards.BallotCard) -> list[Block]:
-    """The small thread message under a new answer: Vote (again to un-vote) and Review."""
-    return list(vote_prompt(card.answer_id, card.author_name, card.number).blocks)
+    """The small thread message under a new answer: Vote (again to un-vote) and Review. A blind
+    drill's ballot also shows the answer, in as many sections as its length needs."""
+    head, actions = vote_prompt(card.answer_id, card.author_name, card.number).blocks
+    text = card.text or ""
+    pieces = [text[start : start + ANSWER_SECTION] for start in range(0, len(text), ANSWER_SECTION)]
+    return [head, *(section(escape(piece)) for piece in pieces), actions]
+
+
+ANSWER_SECTION = 2_900  # under a section's 3,000 characters (an answer holds at most 16,000)
 
 
 def card_blocks(card: cards.Card) -> list[Block]:
