@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from bot.catalogue import load_catalogue
 from bot.core.services.context import Core
 from bot.storage.engine import open_database
 from bot.storage.migrate import check_writable, upgrade
 from bot.storage.uow import Database
 from config import Settings
-from drills import BANK_DIR, Catalogue, load_bank
 
 
 @dataclass(frozen=True)
@@ -18,14 +18,6 @@ class App:
     settings: Settings
     db: Database
     core: Core
-
-
-def load_catalogue(settings: Settings) -> Catalogue:
-    """The shipped bank, plus the deployment's own folder of drills when one is set."""
-    folders = [BANK_DIR]
-    if settings.core.custom_drills_dir is not None:
-        folders.append(settings.core.custom_drills_dir)
-    return load_bank(folders)
 
 
 async def build(settings: Settings, migrate: bool = True, schema: str | None = None) -> App:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
+import importlib
 import os
 import sys
 from collections.abc import Callable, Coroutine, Sequence
@@ -11,17 +11,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bot import cli_actions as run
-from bot import cli_drills as drills_cli
-from bot import cli_exports
-from bot.platforms.console.platform import FILES_DIR
-from bot.service import PlatformUnavailable
-from bot.storage.migrate import DatabaseUnavailable
-from config import SettingsError, load_settings
-from drills import DrillFileError
-
+# Only the standard library is imported here: ``drillbot --help`` and a mistyped command answer at
+# once, and each command imports what it uses when it runs (``action`` names "module:function").
 Action = Callable[[argparse.Namespace], Coroutine[Any, Any, int]]
 BROKEN_PIPE = 141  # what a shell reports for a writer whose reader went away (128 + SIGPIPE)
+FILES_DIR = Path("drillbot-files")  # the console's folder for files sent to members
+ACTIONS, DRILLS, EXPORTS = "bot.cli_actions", "bot.cli_drills", "bot.cli_exports"
+
+
+class Refused(Exception):
+    """A command that cannot do what was asked; the message says why."""
 
 
 def start_time(text: str) -> datetime:
@@ -62,19 +61,19 @@ def parser() -> argparse.ArgumentParser:
         default=FILES_DIR,
         help=f"console: where files for members are written (default {FILES_DIR})",
     )
-    runner.set_defaults(action=run.run)
+    runner.set_defaults(action=f"{ACTIONS}:run")
     sub.add_parser("check", help="validate settings and the drill bank").set_defaults(
-        action=run.check
+        action=f"{ACTIONS}:check"
     )
     sub.add_parser("status", help="channels, next posts, pending and failed sends").set_defaults(
-        action=run.status
+        action=f"{ACTIONS}:status"
     )
     db = sub.add_parser("db", help="database commands").add_subparsers(
         dest="db_command", required=True
     )
-    db.add_parser("upgrade", help="apply migrations").set_defaults(action=run.db_upgrade)
+    db.add_parser("upgrade", help="apply migrations").set_defaults(action=f"{ACTIONS}:db_upgrade")
     _drill_commands(sub.add_parser("drills", help="the drill bank"))
-    cli_exports.add_parsers(sub)
+    _export_commands(sub)
     discord_commands = sub.add_parser("discord", help="Discord helpers").add_subparsers(
         dest="discord_command", required=True
     )
@@ -82,7 +81,7 @@ def parser() -> argparse.ArgumentParser:
         "invite-url", help="the URL that adds Drillbot to a server"
     )
     invite.add_argument("--application-id", type=int, help="default: read from DISCORD_TOKEN")
-    invite.set_defaults(action=run.discord_invite_url)
+    invite.set_defaults(action=f"{ACTIONS}:discord_invite_url")
     return root
 
 
@@ -90,15 +89,15 @@ def _drill_commands(drills: argparse.ArgumentParser) -> None:
     sub = drills.add_subparsers(dest="drills_command", required=True)
     listing = sub.add_parser("list", help="list drills")
     listing.add_argument("--kind")
-    listing.set_defaults(action=drills_cli.drills_list)
+    listing.set_defaults(action=f"{DRILLS}:drills_list")
     show = sub.add_parser("show", help="show one drill")
     show.add_argument("id")
-    show.set_defaults(action=drills_cli.drills_show)
+    show.set_defaults(action=f"{DRILLS}:drills_show")
     sub.add_parser("export", help="every drill as JSON on stdout").set_defaults(
-        action=drills_cli.drills_export
+        action=f"{DRILLS}:drills_export"
     )
     sub.add_parser("stats", help="counts by kind, difficulty and tag").set_defaults(
-        action=drills_cli.drills_stats
+        action=f"{DRILLS}:drills_stats"
     )
     importer = sub.add_parser(
         "import", help="validate a file of drills and add them to one channel"
@@ -109,7 +108,48 @@ def _drill_commands(drills: argparse.ArgumentParser) -> None:
         default="console:local:drills",
         help="PLATFORM:SPACE:CHANNEL (default: the console channel)",
     )
-    importer.set_defaults(action=drills_cli.drills_import)
+    importer.set_defaults(action=f"{DRILLS}:drills_import")
+
+
+def _export_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    exporter = sub.add_parser(
+        "export", help="a channel's rounds, answers, votes and standings as files"
+    )
+    exporter.add_argument("--channel", required=True, help="PLATFORM:SPACE:CHANNEL")
+    exporter.add_argument("--format", default="csv", choices=["csv", "json"])
+    exporter.add_argument("--out", type=Path, required=True, help="the folder to write")
+    exporter.add_argument("--member", help="only this member's answers and scores (user id)")
+    exporter.set_defaults(action=f"{EXPORTS}:export")
+    importer = sub.add_parser("import-export", help="read a channel export into this database")
+    importer.add_argument("folder", type=Path)
+    importer.add_argument("--channel", required=True, help="PLATFORM:SPACE:CHANNEL to import into")
+    importer.set_defaults(action=f"{EXPORTS}:import_folder")
+    report = sub.add_parser("stats", help="a channel's participation over the last 8 weeks")
+    report.add_argument("--channel", required=True, help="PLATFORM:SPACE:CHANNEL")
+    report.add_argument("--at", help="the 8 weeks up to this ISO 8601 instant (default: now)")
+    report.set_defaults(action=f"{EXPORTS}:stats")
+
+
+# Failures a command reports in one line, by module: a module never imported raised nothing.
+BANK_FAILURES = (("drills.loader", "DrillFileError"),)
+REFUSALS = (
+    ("bot.cli", "Refused"),
+    ("bot.service", "PlatformUnavailable"),
+    ("bot.storage.migrate", "DatabaseUnavailable"),
+)
+
+
+def _failures(names: Sequence[tuple[str, str]]) -> tuple[type[BaseException], ...]:
+    return tuple(
+        getattr(sys.modules[module], name) for module, name in names if module in sys.modules
+    )
+
+
+def resolve(name: str) -> Action:
+    """The function a parser named as "module:function", imported now."""
+    module, _, function = name.partition(":")
+    found: Action = getattr(importlib.import_module(module), function)
+    return found
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -125,18 +165,22 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _main(argv: Sequence[str] | None) -> int:
     args = parser().parse_args(argv)
+    from config import SettingsError, load_settings
+
     try:
         args.settings = load_settings(args.env_file if args.env_file.exists() else None)
     except SettingsError as error:
         print(f"drillbot: invalid settings:\n{error}", file=sys.stderr)
         return 2
-    action: Action = args.action
+    action = resolve(args.action)
+    import asyncio  # a tenth of a second: not worth paying for --help
+
     try:
         return asyncio.run(action(args))
-    except DrillFileError as error:
+    except _failures(BANK_FAILURES) as error:
         print(f"drillbot: the drill bank has problems:\n{error}", file=sys.stderr)
         return 2
-    except (run.Refused, PlatformUnavailable, DatabaseUnavailable) as error:
+    except _failures(REFUSALS) as error:
         print(f"drillbot: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

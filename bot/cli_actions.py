@@ -12,7 +12,9 @@ from typing import TextIO
 
 from sqlalchemy.exc import DBAPIError
 
-from bot.bootstrap import App, build, load_catalogue
+from bot.bootstrap import App, build
+from bot.catalogue import load_catalogue
+from bot.cli import Refused
 from bot.core.model import Channel
 from bot.logs import setup_logging
 from bot.platforms.console.runner import run_console
@@ -21,10 +23,6 @@ from bot.storage.engine import DatabaseUnavailable, open_database
 from bot.storage.migrate import check_writable, current_revision, head_revision, upgrade
 from bot.storage.uow import Database
 from drills import upgrade_hints
-
-
-class Refused(Exception):
-    """A command that cannot do what was asked; the message says why."""
 
 
 async def open_app(args: argparse.Namespace) -> App:

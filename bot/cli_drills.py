@@ -8,11 +8,8 @@ import sys
 from collections import Counter
 from datetime import UTC, datetime
 
-from bot.bootstrap import load_catalogue
-from bot.cli_actions import Refused, find_channel, open_app
-from bot.core.services.admin import import_drills
-from bot.platforms.console.platform import PLATFORM as CONSOLE
-from bot.platforms.console.runner import ensure_console_channel
+from bot.catalogue import load_catalogue
+from bot.cli import Refused
 from drills import Drill, load_file
 from drills.balance import REQUIRED_TAGS, imbalances, probe_shares, topic_shares
 from drills.describe import full_text
@@ -80,6 +77,12 @@ def thin_areas(drills: list[Drill]) -> list[str]:
 
 
 async def drills_import(args: argparse.Namespace) -> int:
+    # The database and the core are imported here: listing and showing drills needs neither.
+    from bot.cli_actions import find_channel, open_app
+    from bot.core.services.admin import import_drills
+    from bot.platforms.console.platform import PLATFORM as CONSOLE
+    from bot.platforms.console.runner import ensure_console_channel
+
     drills = load_file(args.file)
     platform, _, rest = args.channel.partition(":")
     space, _, channel_ref = rest.partition(":")

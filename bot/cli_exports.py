@@ -6,7 +6,8 @@ import argparse
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.cli_actions import Refused, find_channel, open_app
+from bot.cli import Refused
+from bot.cli_actions import find_channel, open_app
 from bot.core.archive import parse_format
 from bot.core.model import Channel
 from bot.core.services.analytics import stats_report
@@ -80,22 +81,3 @@ async def stats(args: argparse.Namespace) -> int:
     finally:
         await app.db.dispose()
     return 0
-
-
-def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    exporter = sub.add_parser(
-        "export", help="a channel's rounds, answers, votes and standings as files"
-    )
-    exporter.add_argument("--channel", required=True, help="PLATFORM:SPACE:CHANNEL")
-    exporter.add_argument("--format", default="csv", choices=["csv", "json"])
-    exporter.add_argument("--out", type=Path, required=True, help="the folder to write")
-    exporter.add_argument("--member", help="only this member's answers and scores (user id)")
-    exporter.set_defaults(action=export)
-    importer = sub.add_parser("import-export", help="read a channel export into this database")
-    importer.add_argument("folder", type=Path)
-    importer.add_argument("--channel", required=True, help="PLATFORM:SPACE:CHANNEL to import into")
-    importer.set_defaults(action=import_folder)
-    report = sub.add_parser("stats", help="a channel's participation over the last 8 weeks")
-    report.add_argument("--channel", required=True, help="PLATFORM:SPACE:CHANNEL")
-    report.add_argument("--at", help="the 8 weeks up to this ISO 8601 instant (default: now)")
-    report.set_defaults(action=stats)
