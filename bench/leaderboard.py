@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
 import statistics
 import tempfile
@@ -21,8 +22,8 @@ from sqlalchemy import Connection, insert
 
 from bench.common import fresh_core
 from bench.pg import scratch_schema
-from bot.core.model import ChannelSettings
-from bot.core.services.standings import weekly_card
+from bot.core.model import Actor, ChannelSettings
+from bot.core.services.standings import streak_card, weekly_card
 from bot.storage.repos.channels import settings_columns
 from bot.storage.tables import answers, channels, members, round_scores, rounds, votes
 from bot.storage.uow import UnitOfWork
@@ -133,7 +134,7 @@ def load_history(connection: Connection, total_votes: int) -> None:
 
 async def measure(
     url: str, total_votes: int, runs: int = 25, **options: object
-) -> tuple[float, float]:
+) -> tuple[float, float, float]:
     core = await fresh_core(url, **options)
     try:
         began = time.perf_counter()
@@ -147,12 +148,16 @@ async def measure(
         def board(uow: UnitOfWork) -> int:
             return len(weekly_card(uow, channel, WEEK, NOW).standings)
 
-        samples = []
+        samples, streaks = [], []
+        member = Actor("b", "s", "u1", "member 1")
         for _ in range(runs):
             started = time.perf_counter()
             assert await core.db.run(board) == 10
             samples.append(time.perf_counter() - started)
-        return statistics.median(samples) * 1000, load_seconds
+            started = time.perf_counter()
+            assert (await streak_card(core, member, channel, NOW)).ok
+            streaks.append(time.perf_counter() - started)
+        return statistics.median(samples) * 1000, statistics.median(streaks) * 1000, load_seconds
     finally:
         await core.db.dispose()
 
@@ -166,13 +171,15 @@ async def main() -> None:
     for size in (int(s) for s in args.sizes.split(",")):
         if args.postgres:
             async with scratch_schema(args.postgres) as options:
-                median, load = await measure(args.postgres, size, **options)
+                median, streak, load = await measure(args.postgres, size, **options)
         else:
             with tempfile.TemporaryDirectory() as folder:
-                median, load = await measure(f"sqlite:///{folder}/board.db", size)
+                median, streak, load = await measure(f"sqlite:///{folder}/board.db", size)
         results.append(median)
         print(
-            f"{'postgres' if args.postgres else 'sqlite'} {size:>11,} votes: weekly leaderboard median {median:6.1f} ms  (history loaded in {load:.0f} s)"
+            f"{'postgres' if args.postgres else 'sqlite'} {size:>11,} votes: weekly leaderboard "
+            f"median {median:6.1f} ms, one member's streak {streak:5.1f} ms  "
+            f"(history loaded in {load:.0f} s; load average {os.getloadavg()[0]:.1f})"
         )
     print(f"largest/smallest: {results[-1] / results[0]:.2f}x")
 

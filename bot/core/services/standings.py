@@ -104,10 +104,9 @@ async def streak_card(core: Core, actor: Actor, channel: Channel, now: datetime)
     def work(uow: UnitOfWork) -> Reply:
         member_id = uow.members.ensure(actor)
         state, current, freezes = attendance.standing(uow, channel, member_id, now)
-        first, last = current_week(now, channel.settings.zone)
-        week = period_standings(uow, channel, first, last)
+        week = current_week(now, channel.settings.zone)
+        points = uow.scores.member_points(channel.id, member_id, week, ANSWER_POINTS, VOTE_POINTS)
         uow.commit()
-        points = next((s.points for s in week if s.member_id == member_id), 0)
         return Reply(StreakCard(actor.display_name, current, state.longest, freezes, points))
 
     return await core.db.run(work)

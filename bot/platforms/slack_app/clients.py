@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from aiohttp import ClientConnectorError
+from aiohttp import ClientConnectorError, ClientSession, ClientTimeout
 from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
@@ -33,12 +33,27 @@ def retry_handlers() -> list[AsyncRetryHandler]:
 
 
 def web_client(
-    api_url: str, token: str | None = None, timeout: int = TIMEOUT_SECONDS
+    api_url: str,
+    token: str | None = None,
+    timeout: int = TIMEOUT_SECONDS,
+    session: ClientSession | None = None,
 ) -> AsyncWebClient:
-    """A client whose calls give up after ``timeout`` seconds (the outcome is then unknown)."""
+    """A client whose calls give up after ``timeout`` seconds (the outcome is then unknown).
+
+    Without ``session`` the SDK opens a new HTTP session (and connection) for every call."""
     return AsyncWebClient(
-        token=token, base_url=api_url, timeout=timeout, retry_handlers=retry_handlers()
+        token=token,
+        base_url=api_url,
+        timeout=timeout,
+        retry_handlers=retry_handlers(),
+        session=session,
     )
+
+
+def open_session(timeout: int = TIMEOUT_SECONDS) -> ClientSession:
+    """The process's one HTTP session for every Web API client: connections are kept and reused.
+    Opened inside the running loop (``SlackRuntime.start``); the SDK takes its timeout from it."""
+    return ClientSession(timeout=ClientTimeout(total=timeout))
 
 
 class ClientSource(Protocol):
@@ -46,12 +61,17 @@ class ClientSource(Protocol):
 
     async def for_team(self, team_id: str | None) -> AsyncWebClient: ...
 
+    def share(self, session: ClientSession | None) -> None: ...
+
     async def installer(self, team_id: str | None) -> str | None: ...
 
 
 class SingleWorkspace:
     def __init__(self, client: AsyncWebClient) -> None:
         self.client = client
+
+    def share(self, session: ClientSession | None) -> None:
+        self.client.session = session
 
     async def for_team(self, team_id: str | None) -> AsyncWebClient:
         return self.client
@@ -69,12 +89,16 @@ class Installations:
         self.store = store
         self.api_url = api_url
         self.timeout = timeout
+        self.session: ClientSession | None = None
+
+    def share(self, session: ClientSession | None) -> None:
+        self.session = session
 
     async def for_team(self, team_id: str | None) -> AsyncWebClient:
         bot = await self.store.async_find_bot(enterprise_id=None, team_id=team_id)
         if team_id is None or bot is None or not bot.bot_token:
             raise not_installed(team_id)
-        return web_client(self.api_url, bot.bot_token, self.timeout)
+        return web_client(self.api_url, bot.bot_token, self.timeout, self.session)
 
     async def installer(self, team_id: str | None) -> str | None:
         """The user who installed Drillbot in the workspace (Bolt's installation record)."""

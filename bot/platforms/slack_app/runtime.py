@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from aiohttp import web
+from aiohttp import ClientSession, web
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -30,6 +30,7 @@ from bot.platforms.slack_app.clients import (
     ClientSource,
     Installations,
     SingleWorkspace,
+    open_session,
     web_client,
 )
 from bot.platforms.slack_app.http import Guard, health_endpoint
@@ -103,6 +104,8 @@ class SlackRuntime:
         self._fatal: str | None = None
         store = bolt.installation_store(settings, engine) if self.mode.oauth else None
         clients, team_of = self._clients(store)
+        self.clients = clients
+        self._session: ClientSession | None = None
         directory = MemberDirectory(parse_admins(settings.admins))
         platform = SlackPlatform(clients, ChannelPacer(pace_seconds), team_of, directory)
         self.services = SlackServices(core, platform, directory, EventClaims(core), clock)
@@ -127,6 +130,7 @@ class SlackRuntime:
         return await places.channel_space(self.services.core, PLATFORM, channel_ref)
 
     async def start(self) -> None:
+        self._share(open_session(self.timeout))
         if self.mode.socket:
             await self._start_socket_mode()
         else:
@@ -181,6 +185,17 @@ class SlackRuntime:
         if runner is not None:
             await runner.cleanup()
         await self.services.idle(SHUTDOWN_SECONDS)
+        session, self._session = self._session, None
+        self._share(None)
+        if session is not None:
+            await session.close()
+
+    def _share(self, session: ClientSession | None) -> None:
+        """Every Web API client of this runtime (Bolt's, and so its per-request copies, and the
+        platform's) sends through ``session``; None goes back to a session per call."""
+        self._session = session
+        self.app.client.session = session
+        self.clients.share(session)
 
 
 async def _single_workspace(request: web.Request) -> web.Response:

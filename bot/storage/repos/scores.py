@@ -86,6 +86,38 @@ class ScoreRepo:
             for r in self._c.execute(query)
         ]
 
+    def member_points(
+        self,
+        channel_id: int,
+        member_id: int,
+        days: tuple[date, date],
+        answer_points: int,
+        vote_points: int,
+    ) -> int:
+        """One member's points over ``days``: settled scores plus open daily rounds' live tallies
+        (no bonus yet), in one statement over the member's own rows."""
+        first, last = days
+        settled = (
+            select(func.coalesce(func.sum(round_scores.c.points), 0))
+            .where(round_scores.c.channel_id == channel_id, round_scores.c.member_id == member_id)
+            .where(round_scores.c.local_date.between(first, last))
+        )
+        live = (
+            select(
+                func.count(func.distinct(answers.c.id)) * answer_points
+                + func.count(votes.c.id) * vote_points
+            )
+            .select_from(answers)
+            .join(rounds, rounds.c.id == answers.c.round_id)
+            .outerjoin(votes, votes.c.answer_id == answers.c.id)
+            .where(answers.c.member_id == member_id, rounds.c.channel_id == channel_id)
+            .where(rounds.c.status == RoundStatus.OPEN, rounds.c.mode == RoundMode.DAILY)
+            .where(rounds.c.local_date.between(first, last))
+            .where(answers.c.late == false(), answers.c.withdrawn == false())
+        )
+        both = select(settled.scalar_subquery() + live.scalar_subquery())
+        return int(self._c.execute(both).scalar_one())
+
     def top(
         self,
         channel_id: int,

@@ -83,3 +83,40 @@ async def test_on_demand_avoids_drills_the_member_already_had(core, platform, mo
         assert isinstance(reply.card, DrillCard)
         seen.add(reply.card.drill.id)
     assert len(seen) == 5
+
+
+async def test_one_members_points_match_the_whole_channels_standings(
+    core, platform, monday_morning
+):
+    """``streak`` reads one member's rows; the figure must be the one the leaderboard shows."""
+    from bot.core.schedule import current_week
+    from bot.core.scoring import ANSWER_POINTS, VOTE_POINTS
+    from bot.core.services.standings import period_standings
+
+    channel = await register(core, monday_morning)
+    names = ["bob", "carol", "dave", "erin"]
+    at = monday_morning + POST
+    for day in range(3):  # two closed rounds (settled, bonus) and one still open (live)
+        now = at + timedelta(days=day)
+        await tick(core, platform, now)
+        thread = drill_threads(platform)[day]
+        ids = [
+            await answer(core, member(n), thread, f"m{day}{n}", f"{n} says", now)
+            for n in names[day:]
+        ]
+        for voter, target in zip(names, reversed(ids), strict=False):
+            if target is not None:
+                await toggle_vote(core, member(voter), place(), target.answer_id, now)
+    now = at + timedelta(days=2, hours=1)
+    week = current_week(now, channel.settings.zone)
+
+    def both(uow):  # type: ignore[no-untyped-def]
+        table = {s.member_id: s.points for s in period_standings(uow, channel, *week)}
+        one = {
+            m: uow.scores.member_points(channel.id, m, week, ANSWER_POINTS, VOTE_POINTS)
+            for m in table
+        }
+        return table, one
+
+    table, one = await core.db.run(both)
+    assert table == one and len(table) == 4 and sum(table.values()) > 0

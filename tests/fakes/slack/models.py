@@ -199,6 +199,7 @@ class Call:
     http_method: str
     status: int
     response: JSON
+    client_port: int | None = None  # the caller's TCP port: one per connection it opened
 
     def header(self, name: str) -> str | None:
         """A request header, looked up case-insensitively."""

@@ -217,7 +217,9 @@ class FakeSlack(Workspace):
             status, body, extra = self._answer(method, params, headers)
         except ApiError as exc:
             status, body, extra = 200, exc.body(), {}
-        self.calls.append(Call(method, params, headers, request.method, status, body))
+        peer = request.transport.get_extra_info("peername") if request.transport else None
+        port = peer[1] if peer else None
+        self.calls.append(Call(method, params, headers, request.method, status, body, port))
         delay = next((d for late in self._late if (d := late.take(method)) is not None), None)
         if delay is not None:
             await asyncio.sleep(delay)  # carried out already; the answer comes too late

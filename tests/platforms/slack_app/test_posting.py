@@ -148,3 +148,14 @@ async def test_the_pacer_forgets_idle_lanes(monkeypatch: pytest.MonkeyPatch) -> 
         async with pacer.turn(lane):
             pass
     assert len(pacer._locks) <= 3
+
+
+async def test_web_api_calls_share_one_http_session(driver: Driver) -> None:
+    """A new session per call would open a connection per call: keep-alive means few ports."""
+    await driver.command("alice", "admin channel")
+    for _ in range(3):
+        await driver.advance(timedelta(days=1))
+    calls = [c for c in driver.fake.calls if c.client_port is not None]
+    assert len(calls) >= 6
+    assert len({c.client_port for c in calls}) <= 2  # the SDK's and Bolt's clients, one session
+    assert driver.runtime.app.client.session is not None
