@@ -40,7 +40,7 @@ def open_database(url: str, **options: Any) -> Database:
     """A ``Database`` for ``url``; SQLite work runs on a tuned sync engine in one thread."""
     url = normalize_url(url)
     if not is_sqlite(url):
-        options.setdefault("pool_pre_ping", True)
+        # No pre-ping: ``Database.run`` retries work whose pooled connection had gone stale.
         return Database(create_async_engine(url, **_with_timeouts(options)))
     _check_sqlite_path(url)
     sync_url = make_url(url).set(drivername="sqlite+pysqlite")

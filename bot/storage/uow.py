@@ -57,17 +57,29 @@ class UnitOfWork:
         self.problems = ProblemRepo(connection)
         self.exports = ExportRepo(connection)
         self.analytics = AnalyticsRepo(connection)
+        self.committing = False
 
     def commit(self) -> None:
+        self.committing = True  # from here a lost connection leaves the outcome unknown
         self.connection.commit()
+
+
+class StaleConnection(Exception):
+    """A pooled connection the server had dropped failed before anything was committed: the
+    transaction rolled back with it, so the work can run again on a fresh connection."""
 
 
 def _in_transaction(connection: Connection, work: Callable[[UnitOfWork], T]) -> T:
     connection.begin()
+    uow = UnitOfWork(connection)
     try:
-        return work(UnitOfWork(connection))
+        return work(uow)
+    except exc.DBAPIError as error:
+        if error.connection_invalidated and not uow.committing:
+            raise StaleConnection() from error
+        raise
     finally:
-        if connection.in_transaction():
+        if connection.in_transaction() and not connection.invalidated:
             connection.rollback()
 
 
@@ -102,6 +114,17 @@ class Database:
         if self._sync_engine is not None and self._thread is not None:
             loop = asyncio.get_running_loop()
             return await loop.run_in_executor(self._thread, self._run_sqlite, work)
+        try:
+            return await self._run_postgres(work)
+        except StaleConnection:
+            # No ping before every checkout (a round trip per transaction): a connection that
+            # went stale is found by the work itself, and the work runs once more.
+            try:
+                return await self._run_postgres(work)
+            except StaleConnection as again:
+                raise again.__cause__ or again from None
+
+    async def _run_postgres(self, work: Callable[[UnitOfWork], T]) -> T:
         async with self.engine.connect() as connection:
             return await connection.run_sync(_in_transaction, work)
 

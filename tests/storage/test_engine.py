@@ -71,3 +71,28 @@ async def test_a_locked_sqlite_database_fails_the_use_case_not_the_process(tmp_p
         blocker.close()
     assert await database.run(lambda uow: uow.channels.all()) == []
     await database.dispose()
+
+
+async def test_a_connection_the_server_dropped_is_replaced_without_a_ping(database_url):
+    """No ``pool_pre_ping``: the work meets the dead connection, rolls back, and runs again."""
+    from sqlalchemy import text
+
+    if not database_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL only: SQLite has no server to drop connections")
+    database = open_database(database_url)
+    killer = open_database(database_url)
+    try:
+        first = await database.run(
+            lambda uow: uow.connection.execute(text("SELECT pg_backend_pid()")).scalar_one()
+        )
+        await killer.run(
+            lambda uow: uow.connection.execute(text(f"SELECT pg_terminate_backend({first})"))
+        )
+        again = await database.run(
+            lambda uow: uow.connection.execute(text("SELECT pg_backend_pid()")).scalar_one()
+        )
+        assert again != first
+        assert database.engine.pool._pre_ping is False  # type: ignore[attr-defined]
+    finally:
+        await killer.dispose()
+        await database.dispose()
