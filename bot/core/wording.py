@@ -187,12 +187,9 @@ def _receipt_head(receipt: AnswerReceipt, number: str) -> str:
     if receipt.after_review:
         return _after_review(receipt, number)
     if receipt.too_short:
-        return (
-            f"Recorded as {late}answer {number}, but answers under {receipt.too_short} characters "
-            "earn no points and no streak day: add more in this thread and it joins your answer."
-        )
+        return _too_short(receipt, f"{late}answer {number}")
     if not receipt.created:
-        return f"Added to your {late}answer {number}."
+        return f"Added to your {'private ' if receipt.hidden else late}answer {number}."
     if receipt.late:
         return (
             f"Recorded as late answer {number}: the answer window had closed, so it counts for "
@@ -204,6 +201,16 @@ def _receipt_head(receipt: AnswerReceipt, number: str) -> str:
             "revealed together. Send more with the answer command to add to it."
         )
     return f"Recorded as answer {number}; members can now vote for it."
+
+
+def _too_short(receipt: AnswerReceipt, answer: str) -> str:
+    """A blind round's answer grows by command or button: its thread takes no answers yet."""
+    how = "with the answer command" if receipt.hidden else "in this thread"
+    recorded = f"Recorded privately as {answer}" if receipt.hidden else f"Recorded as {answer}"
+    return (
+        f"{recorded}, but answers under {receipt.too_short} characters earn no points and no "
+        f"streak day: add more {how} and it joins your answer."
+    )
 
 
 def _after_review(receipt: AnswerReceipt, number: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -35,6 +36,19 @@ def receipt(created: bool = True, late: bool = False, truncated: bool = False) -
 )
 def test_answer_receipts(given: AnswerReceipt, said: str) -> None:
     assert wording.answer_receipt(given) == said
+
+
+def test_a_blind_answers_receipts_say_it_is_private_and_grows_by_command() -> None:
+    hidden = AnswerReceipt(7, 1, created=True, late=False, truncated=False, hidden=True)
+    assert wording.answer_receipt(hidden).startswith("Recorded privately as answer #7; nobody ")
+    short = replace(hidden, too_short=80)
+    assert wording.answer_receipt(short) == (
+        "Recorded privately as answer #7, but answers under 80 characters earn no points and no "
+        "streak day: add more with the answer command and it joins your answer."
+    )
+    assert "in this thread" not in wording.answer_receipt(replace(short, created=False))
+    added = replace(hidden, created=False)
+    assert wording.answer_receipt(added) == "Added to your private answer #7."
 
 
 def test_votes_ballots_and_turnout() -> None:

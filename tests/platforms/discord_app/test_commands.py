@@ -51,10 +51,13 @@ async def test_commands_are_synced_globally_with_admin_gated(drive: Drive) -> No
         "streak-card",
         "streak-export",
         "leaderboard",
+        "answer",
         "ask",
         "drill-help",
         "drill-admin",
     }
+    [text] = commands["answer"]["options"]
+    assert text["name"] == "text" and text["required"] is True
     assert commands["drill-admin"]["default_member_permissions"] == perm.MANAGE_GUILD
     assert commands["drill-admin"]["dm_permission"] is False
     kinds = [c["value"] for c in commands["drill"]["options"][0]["choices"]]
