@@ -38,10 +38,13 @@ def _from_thread(
     text: str,
     now: datetime,
 ) -> AnswerReceipt | None:
-    """A blind round takes no answers in its thread while they are private: the member is told
-    to answer privately instead, and nothing is stored."""
+    """A blind round takes no answers in its thread: while answers are private the member is told
+    to answer privately instead; after the reveal the thread is for discussing the answers (late
+    answers come by the answer command). Nothing is stored either way."""
     if round_ is not None and round_.hidden_at(now):
         return AnswerReceipt(0, round_.id, False, False, False, blind=True)
+    if round_ is not None and round_.blind:
+        return None
     return _record(uow, core, round_, author, ref, text, now)
 
 

@@ -316,6 +316,6 @@ def help_text(with_admin: bool) -> str:
 
 
 ANSWERING = (
-    "Answer the daily drill by replying in its thread. On Slack, slash commands do not work "
+    "Answer the daily drill by replying in its thread (a blind drill: with the answer command). On Slack, slash commands do not work "
     "inside threads: use /drill in the channel."
 )
