@@ -187,9 +187,12 @@ def _receipt_head(receipt: AnswerReceipt, number: str) -> str:
     if receipt.after_review:
         return _after_review(receipt, number)
     if receipt.too_short:
+        where = "with the answer command" if receipt.hidden else "in this thread"
+        privately = "privately " if receipt.hidden else ""
         return (
-            f"Recorded as {late}answer {number}, but answers under {receipt.too_short} characters "
-            "earn no points and no streak day: add more in this thread and it joins your answer."
+            f"Recorded {privately}as {late}answer {number}, but answers under "
+            f"{receipt.too_short} characters earn no points and no streak day: add more {where} "
+            "and it joins your answer."
         )
     if not receipt.created:
         return f"Added to your {late}answer {number}."

@@ -37,6 +37,14 @@ def test_answer_receipts(given: AnswerReceipt, said: str) -> None:
     assert wording.answer_receipt(given) == said
 
 
+def test_a_short_private_answer_is_grown_privately_not_in_the_thread() -> None:
+    short = AnswerReceipt(7, 1, True, False, False, too_short=80, hidden=True)
+    said = wording.answer_receipt(short)
+    assert said.startswith("Recorded privately as answer #7, but answers under 80 characters")
+    assert said.endswith("add more with the answer command and it joins your answer.")
+    assert "thread" not in said
+
+
 def test_votes_ballots_and_turnout() -> None:
     assert wording.vote_receipt("bob", 3, True) == "Vote recorded for bob's answer (now 3)."
     assert wording.vote_receipt("bob", 2, False) == "Vote withdrawn from bob's answer (now 2)."
