@@ -51,6 +51,14 @@ def test_a_blind_answers_receipts_say_it_is_private_and_grows_by_command() -> No
     assert wording.answer_receipt(added) == "Added to your private answer #7."
 
 
+def test_a_short_private_answer_is_grown_privately_not_in_the_thread() -> None:
+    short = AnswerReceipt(7, 1, True, False, False, too_short=80, hidden=True)
+    said = wording.answer_receipt(short)
+    assert said.startswith("Recorded privately as answer #7, but answers under 80 characters")
+    assert said.endswith("add more with the answer command and it joins your answer.")
+    assert "thread" not in said
+
+
 def test_votes_ballots_and_turnout() -> None:
     assert wording.vote_receipt("bob", 3, True) == "Vote recorded for bob's answer (now 3)."
     assert wording.vote_receipt("bob", 2, False) == "Vote withdrawn from bob's answer (now 2)."

@@ -10,6 +10,8 @@ What the adapters (``bot.platforms``) may call, by module:
 - ``outbox``: ``offer_ballot`` (the Vote button under a new answer) and ``announce`` (a command's
   public reply): posts an adapter asks for, sent at once through the outbox and retried like drills.
 - ``ondemand``: ``show_on_demand``, ``attach_place`` (where a platform showed an on-demand drill).
+- ``blind``: ``drill_to_answer`` and ``answer_round`` (an Answer button's form: an on-demand drill
+  or an open blind drill, answered privately).
 - ``facts``: ``ask`` (through the ``ask`` command); ``home``: the Slack App Home summary.
 - ``admin``: ``register_channel`` (the console registers its channel at start).
 - ``places``: ``channel_space``; ``requests``: ``EventClaims`` (platform event deduplication).

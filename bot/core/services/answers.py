@@ -56,8 +56,23 @@ async def submit_answer(
     if author.is_bot or not text.strip():
         return None
     return await core.db.run(
-        lambda uow: _record(uow, core, uow.rounds.get(round_id), author, message_ref, text, now)
+        lambda uow: _record(
+            uow, core, _in_space(uow, round_id, author), author, message_ref, text, now
+        )
     )
+
+
+def _in_space(uow: UnitOfWork, round_id: int, author: Actor) -> Round | None:
+    """The round, when its channel is in the author's own space: a form's round id is forgeable,
+    and a member of one workspace must not answer another's drill."""
+    round_ = uow.rounds.get(round_id)
+    channel = uow.channels.get(round_.channel_id) if round_ is not None else None
+    if channel is None or (channel.platform, channel.space_ref) != (
+        author.platform,
+        author.space_ref,
+    ):
+        return None
+    return round_
 
 
 def _record(

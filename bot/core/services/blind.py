@@ -8,11 +8,11 @@ from functools import partial
 from zoneinfo import ZoneInfo
 
 from bot.core import keys, wording
-from bot.core.cards import Reply, refuse, tell
+from bot.core.cards import DrillCard, Reply, refuse, tell
 from bot.core.model import Actor, Channel, NewPost, Place, PostContent, Round
-from bot.core.services import answers, ballots
-from bot.core.services.context import Core
-from bot.core.vocab import PostKind
+from bot.core.services import answers, ballots, ondemand
+from bot.core.services.context import Core, catalogue_for
+from bot.core.vocab import PostKind, RoundMode
 from bot.storage.uow import UnitOfWork
 
 
@@ -69,7 +69,15 @@ async def answer_privately(
     round_id = await core.db.run(lambda uow: _round_to_answer(uow, channel, place, actor))
     if round_id is None:
         return refuse("There is no open drill here to answer; 'drill' gives you one.")
-    receipt = await answers.submit_answer(core, actor, round_id, f"command:{key}", text, now)
+    return await answer_round(core, actor, round_id, f"command:{key}", text, now)
+
+
+async def answer_round(
+    core: Core, actor: Actor, round_id: int, message_ref: str, text: str, now: datetime
+) -> Reply:
+    """An answer to a known round given by command or form: the private receipt (an on-demand
+    drill's reveal), and the Vote button of an answer that takes votes at once."""
+    receipt = await answers.submit_answer(core, actor, round_id, message_ref, text, now)
     if receipt is None:
         return refuse(wording.NOT_RECORDED)
     if await ballots.queue_ballot(core, receipt, now) is not None:
@@ -77,6 +85,28 @@ async def answer_privately(
     if receipt.reveal is not None:
         return Reply(receipt.reveal, notes=receipt.news)
     return tell(wording.answer_receipt(receipt))
+
+
+async def drill_to_answer(core: Core, actor: Actor, round_id: int, now: datetime) -> Reply:
+    """The drill an Answer button opens: an open blind drill, or the member's on-demand drill."""
+    reply = await core.db.run(lambda uow: _blind_drill(uow, core, round_id, now))
+    return reply if reply is not None else await ondemand.show_on_demand(core, actor, round_id, now)
+
+
+def _blind_drill(uow: UnitOfWork, core: Core, round_id: int, now: datetime) -> Reply | None:
+    """A daily blind round's drill card; None for any other round (the on-demand rules apply)."""
+    round_ = uow.rounds.get(round_id)
+    if round_ is None or round_.mode is not RoundMode.DAILY or not round_.blind:
+        return None
+    channel = uow.channels.get(round_.channel_id)
+    drill = catalogue_for(uow, core, round_.channel_id).get(round_.drill_id)
+    if round_.is_closed_at(now) or channel is None or drill is None:
+        return refuse("That drill has closed; its results are in its thread.")
+    zone, closes = channel.settings.timezone, round_.closes_at
+    card = DrillCard(
+        round_.id, round_.mode, drill, closes, zone, answers_close_at=round_.answers_close_at
+    )
+    return Reply(card)
 
 
 def _round_to_answer(uow: UnitOfWork, channel: Channel, place: Place, actor: Actor) -> int | None:

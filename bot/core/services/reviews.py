@@ -60,7 +60,7 @@ async def review(
 
     def work(uow: UnitOfWork) -> Reply:
         reviewer_id = uow.members.ensure(actor)
-        found = _target(uow, core, channel, place, args[0], reviewer_id)
+        found = _target(uow, core, channel, place, args[0], reviewer_id, now)
         if isinstance(found, str):
             return refuse(found)
         problem = _not_allowed(found, reviewer_id, now)
@@ -74,7 +74,13 @@ async def review(
 
 
 def _target(
-    uow: UnitOfWork, core: Core, channel: Channel, place: Place, which: str, member_id: int
+    uow: UnitOfWork,
+    core: Core,
+    channel: Channel,
+    place: Place,
+    which: str,
+    member_id: int,
+    now: datetime,
 ) -> Target | str:
     if which.lower() == SELF:
         round_ = uow.rounds.latest_on_demand_of(channel.id, member_id)
@@ -83,7 +89,7 @@ def _target(
             return "Answer an on-demand drill ('drill') first; then 'review self' rates it."
         return _with_drill(uow, core, round_, answer.id, 1, member_id)
     number = _number(which)
-    round_ = _round_here(uow, channel, place)
+    round_ = _round_here(uow, channel, place, now)
     answer_id = uow.answers.by_number(round_.id, number) if round_ and number else None
     author = uow.answers.author_of(answer_id) if answer_id else None
     if round_ is None or answer_id is None or author is None:
@@ -117,12 +123,12 @@ def _number(text: str) -> int | None:
     return int(text) if text.isascii() and text.isdigit() and len(text) <= 6 else None
 
 
-def _round_here(uow: UnitOfWork, channel: Channel, place: Place) -> Round | None:
+def _round_here(uow: UnitOfWork, channel: Channel, place: Place, now: datetime) -> Round | None:
     if place.thread_ref is not None:
         round_ = uow.rounds.by_thread(place.thread_ref)
         if round_ is not None and round_.channel_id == channel.id:
             return round_
-    return uow.rounds.latest_open_daily(channel.id)
+    return uow.rounds.latest_open_daily(channel.id, shown_at=now)
 
 
 def _not_allowed(target: Target, reviewer_id: int, now: datetime) -> str | None:

@@ -51,7 +51,7 @@ async def vote_by_number(
         return refuse("Bots cannot vote.")
 
     def work(uow: UnitOfWork) -> Reply:
-        round_ = _round_here(uow, place)
+        round_ = _round_here(uow, place, now)
         answer_id = uow.answers.by_number(round_.id, number) if round_ else None
         if answer_id is None:
             return refuse(f"There is no answer {number} in this drill's round.")
@@ -77,7 +77,7 @@ def _answer_is_here(uow: UnitOfWork, place: Place, answer_id: int) -> bool:
     return channel is not None and uow.answers.channel_of(answer_id) == channel.id
 
 
-def _round_here(uow: UnitOfWork, place: Place) -> Round | None:
+def _round_here(uow: UnitOfWork, place: Place, now: datetime) -> Round | None:
     channel = uow.channels.find(place.platform, place.space_ref, place.channel_ref)
     if channel is None:
         return None
@@ -85,7 +85,7 @@ def _round_here(uow: UnitOfWork, place: Place) -> Round | None:
         round_ = uow.rounds.by_thread(place.thread_ref)
         if round_ is not None and round_.channel_id == channel.id:
             return round_
-    return uow.rounds.latest_open_daily(channel.id)
+    return uow.rounds.latest_open_daily(channel.id, shown_at=now)
 
 
 def _toggle(

@@ -142,12 +142,22 @@ def ballot_blocks(card: cards.BallotCard) -> list[Block]:
     """The small thread message under a new answer: Vote (again to un-vote) and Review. A blind
     drill's ballot also shows the answer, in as many sections as its length needs."""
     head, actions = vote_prompt(card.answer_id, card.author_name, card.number).blocks
-    text = card.text or ""
-    pieces = [text[start : start + ANSWER_SECTION] for start in range(0, len(text), ANSWER_SECTION)]
-    return [head, *(section(escape(piece)) for piece in pieces), actions]
+    pieces = escaped_pieces(escape(card.text or ""), MAX_SECTION)
+    return [head, *(section(piece) for piece in pieces), actions]
 
 
-ANSWER_SECTION = 2_900  # under a section's 3,000 characters (an answer holds at most 16,000)
+def escaped_pieces(escaped: str, size: int) -> list[str]:
+    """Escaped text in pieces of at most ``size`` characters, none cut inside an entity: it is cut
+    after escaping, as escaping lengthens it (an answer of 16,000 ``&`` is 80,000 characters)."""
+    pieces = []
+    while escaped:
+        cut = min(size, len(escaped))
+        entity = escaped.rfind("&", max(0, cut - 4), cut)
+        if cut < len(escaped) and entity > 0 and ";" not in escaped[entity:cut]:
+            cut = entity
+        pieces.append(escaped[:cut])
+        escaped = escaped[cut:]
+    return pieces
 
 
 def card_blocks(card: cards.Card) -> list[Block]:

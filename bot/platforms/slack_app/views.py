@@ -59,8 +59,9 @@ def answer_modal(card: DrillCard) -> View:
     }
 
 
-def reveal_modal(card: ResultsCard) -> View:
-    return _info_modal(results_blocks(card))
+def reveal_modal(card: ResultsCard, notes: tuple[str, ...] = ()) -> View:
+    """The reveal, with the member's news (a freeze spent, points earned) under it."""
+    return _info_modal([*results_blocks(card), *(context(escape(note)) for note in notes)])
 
 
 def notice_modal(text: str) -> View:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, func, select, update
+from sqlalchemy import Connection, bindparam, case, delete, func, select, update
 
 from bot.core.model import NewRound, Round
 from bot.core.vocab import RoundMode, RoundStatus
@@ -159,12 +159,17 @@ class RoundRepo:
         )
         return bool(self._c.execute(statement).rowcount)
 
-    def latest_open_daily(self, channel_id: int) -> Round | None:
+    def latest_open_daily(self, channel_id: int, shown_at: datetime | None = None) -> Round | None:
+        """The newest open daily round; with ``shown_at``, one whose answers are shown then comes
+        first (a blind round in its review window before the next, still private, drill)."""
+        order: list[Any] = [rounds.c.opened_at.desc(), rounds.c.id.desc()]
+        if shown_at is not None:
+            order.insert(0, case((rounds.c.answers_close_at > shown_at, 1), else_=0))
         query = (
             select(rounds)
             .where(rounds.c.channel_id == channel_id, rounds.c.mode == RoundMode.DAILY)
             .where(rounds.c.status == RoundStatus.OPEN)
-            .order_by(rounds.c.opened_at.desc(), rounds.c.id.desc())
+            .order_by(*order)
             .limit(1)
         )
         row = self._c.execute(query).first()

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import timedelta
 
 from bot.core.cards import BallotCard, DrillCard, Notice, ResultsCard
 from bot.core.services import answers
-from bot.core.services.blind import reveal_due_rounds
+from bot.core.services.blind import answer_round, drill_to_answer, reveal_due_rounds
 from tests.core.services.helpers import drill_threads, member, place, register, tick
 from tests.core.services.test_reviews import run, said
 
@@ -93,3 +94,53 @@ async def test_blind_off_keeps_thread_answers(core, platform, monday_morning):
         core, member("bob"), place(thread), "m1", "Roll back.", at
     )
     assert receipt is not None and receipt.created and not receipt.blind and not receipt.hidden
+
+
+async def test_commands_outside_the_thread_reach_the_revealed_round_not_the_next_private_one(
+    core, platform, monday_morning
+):
+    """Slack runs no slash command in a thread: after the reveal, 'vote N' and 'review N' in the
+    channel mean the round in its review window, not the next day's drill, still private."""
+    await blind_channel(core, monday_morning)
+    at = monday_morning + POST
+    await tick(core, platform, at)
+    await run(core, member("bob"), "answer Pause the job and refund the duplicates.", at)
+    await run(core, member("carol"), "answer Add an idempotency key per period.", at)
+    reveal = at + WINDOW
+    await tick(core, platform, reveal)
+    assert len(platform.of_type(DrillCard)) == 2  # Tuesday's blind drill is out, and private
+    vote = await run(core, member("dave"), "vote 1", reveal)
+    assert vote.ok and "bob's answer" in said(vote)
+    review = await run(core, member("dave"), "review 2 1 senior", reveal)
+    assert review.ok and said(review).startswith("Saved your review of answer 2")
+    await run(core, member("erin"), "answer Tuesday: roll back first, then look.", reveal)
+    tuesday = await run(core, member("dave"), "vote 1", reveal, place(drill_threads(platform)[1]))
+    assert not tuesday.ok and "blind" in said(tuesday)  # in its own thread: still private
+
+
+async def test_the_answer_button_opens_an_open_blind_drill_for_anyone_here(
+    core, platform, monday_morning
+):
+    await blind_channel(core, monday_morning)
+    at = monday_morning + POST
+    await tick(core, platform, at)
+    shown = await drill_to_answer(core, member("bob"), 1, at)
+    assert isinstance(shown.card, DrillCard) and shown.card.answers_close_at == at + WINDOW
+    reply = await answer_round(core, member("bob"), 1, "modal:V1", "Pause the job.", at)
+    assert reply.ok and said(reply).startswith("Recorded privately as answer #1")
+    closed = await drill_to_answer(core, member("bob"), 1, at + WINDOW + timedelta(hours=6))
+    assert not closed.ok and "closed" in said(closed)
+    not_blind = await drill_to_answer(core, member("bob"), 99, at)
+    assert not not_blind.ok
+
+
+async def test_a_form_answer_from_another_space_is_not_recorded(core, platform, monday_morning):
+    """A form names its round by an id anyone can forge; a member of another workspace (or
+    server) cannot answer this one's drill with it."""
+    await blind_channel(core, monday_morning)
+    at = monday_morning + POST
+    await tick(core, platform, at)
+    stranger = replace(member("mallory"), space_ref="another-space")
+    assert await answers.submit_answer(core, stranger, 1, "modal:V9", "Hello.", at) is None
+    reply = await answer_round(core, stranger, 1, "modal:V9", "Hello.", at)
+    assert not reply.ok and await core.db.run(lambda uow: uow.answers.tallies(1)) == []

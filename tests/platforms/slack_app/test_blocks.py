@@ -165,3 +165,20 @@ def test_slack_markup_in_member_text_becomes_plain_text(slack: str, plain: str) 
 def test_refs_round_trip() -> None:
     assert refs.split_ref(refs.thread_ref("C1", "17.000100")) == ("C1", "17.000100")
     assert refs.split_ref(refs.modal_ref("V1")) is None and refs.split_ref(None) is None
+
+
+@pytest.mark.parametrize(
+    "answer",
+    ["&" * 16_000, "x<" * 8_000, "ab&" * 5_333 + "z"],
+    ids=["ampersands", "angles", "mixed"],
+)
+def test_a_blind_ballot_shows_all_of_a_long_answer_escaped(answer: str) -> None:
+    """Escaping lengthens an answer: it is split afterwards, into whole sections that keep every
+    character and cut no entity in two."""
+    card = cards.BallotCard(7, NASTY, 3, answer)
+    message = blocks.render(card)
+    assert check_message("chat.postMessage", {"channel": "C1", **message.fields()}) == []
+    shown = [b["text"]["text"] for b in message.blocks if b["type"] == "section"][1:]
+    assert all(len(piece) <= blocks.MAX_SECTION for piece in shown)
+    assert "".join(shown) == blocks.escape(answer)
+    assert all(not piece.endswith(("&", "&a", "&am", "&amp", "&l", "&lt")) for piece in shown)

@@ -1,5 +1,6 @@
-"""On-demand drills are answered in a modal: the drill's Answer button opens it, and the
-submission answers the round in ``private_metadata``; the modal then shows the reveal."""
+"""On-demand and blind drills are answered in a modal: the drill's Answer button opens it, and the
+submission answers the round in ``private_metadata``; the modal then shows the member's private
+receipt (an on-demand drill's reveal)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,9 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 
-from bot.core import wording
-from bot.core.cards import AnswerReceipt, DrillCard, Reply, refuse
+from bot.core.cards import DrillCard, Reply, ResultsCard, refuse
 from bot.core.render import render_text
-from bot.core.services import answers, ondemand
+from bot.core.services import blind
 from bot.platforms.slack_app import blocks, refs, views
 from bot.platforms.slack_app.failures import TRANSPORT_ERRORS, error_code
 from bot.platforms.slack_app.fields import number, obj, text
@@ -47,7 +47,7 @@ async def on_answer_button(services: SlackServices, incoming: Incoming) -> None:
     if round_id is None:
         reply = refuse("That button is out of date; ask for a drill with /drill.")
     else:
-        reply = await ondemand.show_on_demand(services.core, actor, round_id, services.clock())
+        reply = await blind.drill_to_answer(services.core, actor, round_id, services.clock())
     await open_modal(services, incoming, reply)
 
 
@@ -70,18 +70,15 @@ async def on_answer_submitted(services: SlackServices, incoming: Incoming) -> No
         return
     actor = await services.actor(incoming)
     ref = refs.modal_ref(text(view.get("id")))
-    receipt = await answers.submit_answer(
-        services.core, actor, round_id, ref, answer, services.clock()
-    )
-    await incoming.ack(response_action="update", view=after_answer(receipt))
+    reply = await blind.answer_round(services.core, actor, round_id, ref, answer, services.clock())
+    await incoming.ack(response_action="update", view=after_answer(reply))
 
 
-def after_answer(receipt: AnswerReceipt | None) -> views.View:
-    if receipt is None:
-        return views.notice_modal(wording.NOT_RECORDED)
-    if receipt.reveal is not None:
-        return views.reveal_modal(receipt.reveal)
-    return views.notice_modal(wording.answer_receipt(receipt))
+def after_answer(reply: Reply) -> views.View:
+    """The receipt in the modal: an on-demand drill's reveal, or the words of the receipt."""
+    if isinstance(reply.card, ResultsCard):
+        return views.reveal_modal(reply.card, reply.notes)
+    return views.notice_modal(render_text(reply.card))
 
 
 def register(app: AsyncApp, services: SlackServices) -> None:
