@@ -65,7 +65,7 @@ def _profile_text(history: History, given: int, agreement: Figure | None) -> str
             "or rate your on-demand answer with 'review self'."
         )
     else:
-        lines += [_levels(history), *_kinds(history), _tags(history)]
+        lines += [_levels(history), *_kinds(history), *_tags(history)]
     agreed = (
         f"; your reads matched the majority {agreement.mean:.0%} of {agreement.answers} times"
         if agreement
@@ -112,12 +112,14 @@ def _counted(figure: Figure | None) -> str:
     return "-" if figure is None else f"{figure.mean:.0%} ({figure.answers})"
 
 
-def _tags(history: History) -> str:
-    tags = figures.by_tag(history.assessed)
-    weakest = figures.weakest(tags)
-    shown = ", ".join(f"{tag} {tags[tag].mean:.0%}" for tag in weakest)
+def _tags(history: History) -> list[str]:
+    """Every tag practised, weakest first (all time), with the last 8 weeks beside it."""
+    ever = figures.by_tag(history.assessed)
     recent = figures.by_tag(history.assessed, history.today - figures.RECENT)
-    return f"Weakest tags: {shown} ({len(recent)} tags practised in the last 8 weeks)."
+    ordered = figures.weakest(ever, len(ever))
+    shown = [f"{tag} {_percent(recent.get(tag))} / {ever[tag].mean:.0%}" for tag in ordered]
+    lines = [f"Weakest tags: {', '.join(ordered[: figures.WEAKEST_SHOWN])}."]
+    return [*lines, "By tag, last 8 weeks / all time, weakest first: " + ", ".join(shown) + "."]
 
 
 async def delete_profile(core: Core, actor: Actor, args: tuple[str, ...], now: datetime) -> Reply:
