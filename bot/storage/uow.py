@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.core.errors import StorageUnavailable
 from bot.storage.repos.analytics import AnalyticsRepo
 from bot.storage.repos.answers import AnswerRepo
-from bot.storage.repos.channels import ChannelRepo, MemberRepo
+from bot.storage.repos.channels import ChannelRepo, MemberKey, MemberRepo
 from bot.storage.repos.connections import ConnectionRepo
 from bot.storage.repos.exports import ExportRepo
 from bot.storage.repos.posts import PostRepo
@@ -42,10 +42,12 @@ UNAVAILABLE_SQLSTATE = ("08", "53", "57", "55P03")
 class UnitOfWork:
     """Repositories over one connection inside one transaction."""
 
-    def __init__(self, connection: Connection) -> None:
+    def __init__(
+        self, connection: Connection, known_members: dict[MemberKey, tuple[int, str]] | None = None
+    ) -> None:
         self.connection = connection
         self.channels = ChannelRepo(connection)
-        self.members = MemberRepo(connection)
+        self.members = MemberRepo(connection, known_members)
         self.rounds = RoundRepo(connection)
         self.answers = AnswerRepo(connection)
         self.scores = ScoreRepo(connection)
@@ -69,9 +71,13 @@ class StaleConnection(Exception):
     transaction rolled back with it, so the work can run again on a fresh connection."""
 
 
-def _in_transaction(connection: Connection, work: Callable[[UnitOfWork], T]) -> T:
+def _in_transaction(
+    connection: Connection,
+    work: Callable[[UnitOfWork], T],
+    known_members: dict[MemberKey, tuple[int, str]] | None = None,
+) -> T:
     connection.begin()
-    uow = UnitOfWork(connection)
+    uow = UnitOfWork(connection, known_members)
     try:
         return work(uow)
     except exc.DBAPIError as error:
@@ -98,6 +104,7 @@ class Database:
         self._sync_engine = sync_engine
         # SQLite allows one writer at a time; one thread keeps this process's writers in line.
         self._thread = ThreadPoolExecutor(1, thread_name_prefix="sqlite") if sync_engine else None
+        self.known_members: dict[MemberKey, tuple[int, str]] = {}  # see ``MemberRepo``
 
     async def run(self, work: Callable[[UnitOfWork], T]) -> T:
         """Run ``work`` in one transaction; ``StorageUnavailable`` when the database cannot."""
@@ -126,12 +133,12 @@ class Database:
 
     async def _run_postgres(self, work: Callable[[UnitOfWork], T]) -> T:
         async with self.engine.connect() as connection:
-            return await connection.run_sync(_in_transaction, work)
+            return await connection.run_sync(_in_transaction, work, self.known_members)
 
     def _run_sqlite(self, work: Callable[[UnitOfWork], T]) -> T:
         assert self._sync_engine is not None
         with self._sync_engine.connect() as connection:
-            return _in_transaction(connection, work)
+            return _in_transaction(connection, work, self.known_members)
 
     async def dispose(self) -> None:
         if self._thread is not None:

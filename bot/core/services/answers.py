@@ -29,10 +29,13 @@ async def receive_message(
     )
 
 
+Found = tuple[Round, Channel] | None  # a round with its channel, read together
+
+
 def _from_thread(
     uow: UnitOfWork,
     core: Core,
-    round_: Round | None,
+    found: Found,
     author: Actor,
     ref: str,
     text: str,
@@ -41,11 +44,12 @@ def _from_thread(
     """A blind round takes no answers in its thread: while answers are private the member is told
     to answer privately instead; after the reveal the thread is for discussing the answers (late
     answers come by the answer command). Nothing is stored either way."""
+    round_ = found[0] if found else None
     if round_ is not None and round_.hidden_at(now):
         return AnswerReceipt(0, round_.id, False, False, False, blind=True)
     if round_ is not None and round_.blind:
         return None
-    return _record(uow, core, round_, author, ref, text, now)
+    return _record(uow, core, found, author, ref, text, now)
 
 
 async def submit_answer(
@@ -62,30 +66,30 @@ async def submit_answer(
     )
 
 
-def _in_space(uow: UnitOfWork, round_id: int, author: Actor) -> Round | None:
+def _in_space(uow: UnitOfWork, round_id: int, author: Actor) -> Found:
     """The round, when its channel is in the author's own space: a form's round id is forgeable,
     and a member of one workspace must not answer another's drill."""
     round_ = uow.rounds.get(round_id)
     channel = uow.channels.get(round_.channel_id) if round_ is not None else None
-    if channel is None or (channel.platform, channel.space_ref) != (
-        author.platform,
-        author.space_ref,
-    ):
+    if round_ is None or channel is None:
         return None
-    return round_
+    if (channel.platform, channel.space_ref) != (author.platform, author.space_ref):
+        return None
+    return round_, channel
 
 
 def _record(
     uow: UnitOfWork,
     core: Core,
-    round_: Round | None,
+    found: Found,
     author: Actor,
     ref: str,
     text: str,
     now: datetime,
 ) -> AnswerReceipt | None:
-    if round_ is None or round_.status is RoundStatus.SKIPPED:
+    if found is None or found[0].status is RoundStatus.SKIPPED:
         return None
+    round_, channel = found
     member_id = uow.members.ensure(author)
     if round_.mode is RoundMode.ON_DEMAND and member_id != round_.requested_by:
         return None
@@ -94,7 +98,7 @@ def _record(
     on_time = uow.answers.of_member(round_.id, member_id, False)
     late = round_.answers_closed_at(now) or (judged and on_time is None)
     stored = text[:MAX_ANSWER_CHARS]
-    answer = uow.answers.of_member(round_.id, member_id, late)
+    answer = uow.answers.of_member(round_.id, member_id, True) if late else on_time
     if answer is not None and len(answer.text) >= MAX_ANSWER_CHARS:
         return AnswerReceipt(answer.id, round_.id, False, late, True, full=True)
     total = len(text) if answer is None else len(answer.text) + 1 + len(text)
@@ -104,8 +108,6 @@ def _record(
     full = stored if answer is None else answer.text
     if answer is not None and not (judged and not late):
         full = uow.answers.refresh_text(answer_id, now, MAX_ANSWER_CHARS)
-    channel = uow.channels.get(round_.channel_id)
-    assert channel is not None  # rounds are deleted with their channel
     counts = len(full.strip()) >= channel.settings.min_answer_chars
     if counts:
         _credit(uow, channel, round_, member_id, now)
@@ -189,11 +191,12 @@ def _change(
     editor: Actor | None,
     values: Mapping[str, object],
 ) -> Edit:
-    round_ = _round_at(uow, place)
-    found = uow.answers.message_state(round_.id, message_ref) if round_ else None
-    if round_ is None or found is None:
+    here = _round_at(uow, place)
+    round_ = here[0] if here else None
+    state = uow.answers.message_state(round_.id, message_ref) if round_ else None
+    if round_ is None or state is None:
         return Edit.NOT_AN_ANSWER
-    answer_id, deleted = found
+    answer_id, deleted = state
     if deleted:
         return Edit.ALREADY_DELETED
     if editor is not None and uow.answers.author_of(answer_id) != uow.members.find(
@@ -218,7 +221,7 @@ def _reviewed(uow: UnitOfWork, round_: Round, answer_id: int) -> bool:
     return author is not None and uow.reviews.has_reviewed(round_.id, author)
 
 
-def _round_at(uow: UnitOfWork, place: Place) -> Round | None:
+def _round_at(uow: UnitOfWork, place: Place) -> Found:
     """The round whose thread this is, provided the thread belongs to the place's channel."""
     if place.thread_ref is None:
         return None
@@ -226,7 +229,7 @@ def _round_at(uow: UnitOfWork, place: Place) -> Round | None:
     channel = uow.channels.find(place.platform, place.space_ref, place.channel_ref)
     if round_ is None or channel is None or round_.channel_id != channel.id:
         return None
-    return round_
+    return round_, channel
 
 
 async def message_author(

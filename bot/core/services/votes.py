@@ -36,9 +36,7 @@ async def toggle_vote(
         return refuse("Bots cannot vote.")
 
     def work(uow: UnitOfWork) -> Reply:
-        if not _answer_is_here(uow, place, answer_id):
-            return refuse(NO_SUCH_ANSWER)
-        return _toggle(uow, voter, answer_id, now, request_key)
+        return _toggle(uow, voter, answer_id, now, request_key, place)
 
     return await _recorded(core, work)
 
@@ -72,9 +70,8 @@ HIDDEN = "This drill is blind: answers are revealed together when its answer win
 NO_SUCH_ANSWER = "That answer is not in a drill of this channel; nothing was recorded."
 
 
-def _answer_is_here(uow: UnitOfWork, place: Place, answer_id: int) -> bool:
-    channel = uow.channels.find(place.platform, place.space_ref, place.channel_ref)
-    return channel is not None and uow.answers.channel_of(answer_id) == channel.id
+def _channel_of(place: Place) -> tuple[str, str, str]:
+    return place.platform, place.space_ref, place.channel_ref
 
 
 def _round_here(uow: UnitOfWork, place: Place, now: datetime) -> Round | None:
@@ -89,10 +86,19 @@ def _round_here(uow: UnitOfWork, place: Place, now: datetime) -> Round | None:
 
 
 def _toggle(
-    uow: UnitOfWork, voter: Actor, answer_id: int, now: datetime, request_key: str | None
+    uow: UnitOfWork,
+    voter: Actor,
+    answer_id: int,
+    now: datetime,
+    request_key: str | None,
+    place: Place | None = None,
 ) -> Reply:
+    """``place``: where a button was clicked; an answer of another channel is refused."""
     target = uow.answers.vote_target(answer_id)
-    if target is None or target.withdrawn:
+    elsewhere = place is not None and target is not None and target.channel != _channel_of(place)
+    if target is None or elsewhere:
+        return refuse(NO_SUCH_ANSWER)
+    if target.withdrawn:
         return refuse("That answer was withdrawn; there is nothing to vote for.")
     if target.mode is not RoundMode.DAILY:
         return refuse("On-demand drills are for one member; they take no votes.")

@@ -11,7 +11,7 @@ from sqlalchemy import Connection, bindparam, delete, func, select, update
 from bot.core.model import AnswerTally, MemberAnswer
 from bot.core.vocab import RoundMode, RoundStatus
 from bot.storage.repos.sql import insert_ignoring_conflicts
-from bot.storage.tables import answer_messages, answers, members, rounds, votes
+from bot.storage.tables import answer_messages, answers, channels, members, rounds, votes
 
 _GET = select(answers).where(answers.c.id == bindparam("answer_id"))
 _OF_MEMBER = select(answers).where(
@@ -30,9 +30,13 @@ _VOTE_TARGET = (
         rounds.c.closes_at,
         members.c.display_name,
         rounds.c.answers_close_at,
+        channels.c.platform,
+        channels.c.space_ref,
+        channels.c.channel_ref,
     )
     .join(rounds, rounds.c.id == answers.c.round_id)
     .join(members, members.c.id == answers.c.member_id)
+    .join(channels, channels.c.id == rounds.c.channel_id)
     .where(answers.c.id == bindparam("answer_id"))
 )
 _LOCK_ANSWER = select(answers.c.id).where(answers.c.id == bindparam("answer_id")).with_for_update()
@@ -43,6 +47,9 @@ _VOTE_COUNT = (
     select(func.count()).select_from(votes).where(votes.c.answer_id == bindparam("answer_id"))
 )
 _NEW_ANSWER = answers.insert().returning(answers.c.id)
+_NUMBER = select(func.count()).where(
+    answers.c.round_id == bindparam("round_id"), answers.c.id <= bindparam("answer_id")
+)
 _LIVE_VOTES = (
     select(answers.c.member_id, members.c.display_name, func.count(votes.c.id))
     .join(members, members.c.id == answers.c.member_id)
@@ -76,6 +83,7 @@ class VoteTarget:
     closes_at: datetime
     author_name: str
     answers_close_at: datetime | None = None  # a blind round's reveal
+    channel: tuple[str, str, str] = ("", "", "")  # its channel's platform, space and ref
 
 
 def _answer(row: Any) -> AnswerRow:
@@ -104,6 +112,7 @@ class AnswerRepo:
             row.closes_at,
             row.display_name,
             row.answers_close_at,
+            (row.platform, row.space_ref, row.channel_ref),
         )
 
     def of_member(self, round_id: int, member_id: int, late: bool) -> AnswerRow | None:
@@ -141,10 +150,8 @@ class AnswerRepo:
 
     def number_in_round(self, round_id: int, answer_id: int) -> int:
         """The answer's number in its round: 1 for the first answer given, and so on."""
-        query = select(func.count()).where(
-            answers.c.round_id == round_id, answers.c.id <= answer_id
-        )
-        return int(self._c.execute(query).scalar_one())
+        found = self._c.execute(_NUMBER, {"round_id": round_id, "answer_id": answer_id})
+        return int(found.scalar_one())
 
     def by_number(self, round_id: int, number: int) -> int | None:
         """The id of the round's answer numbered ``number``, if there is one."""
@@ -215,10 +222,13 @@ class AnswerRepo:
             # (SQLite's BEGIN IMMEDIATE already serialises writers).
             self._c.execute(_LOCK_ANSWER, {"answer_id": answer_id})
         key = {"answer_id": answer_id, "voter_id": voter_id}
-        if self._c.execute(_DELETE_VOTE, key).rowcount:
-            return False
-        self._c.execute(insert_ignoring_conflicts(self._c, votes), {**key, "cast_at": now})
-        return True
+        # A first click is the common case: one INSERT casts it; a second click finds the vote
+        # standing (nothing inserted) and withdraws it.
+        cast = insert_ignoring_conflicts(self._c, votes)
+        if self._c.execute(cast, {**key, "cast_at": now}).rowcount:
+            return True
+        self._c.execute(_DELETE_VOTE, key)
+        return False
 
     def has_vote(self, answer_id: int, voter_id: int) -> bool:
         query = select(votes.c.id).where(

@@ -25,6 +25,13 @@ _RENAME = (
     .values(display_name=bindparam("name"))
 )
 _NAME = select(members.c.display_name).where(members.c.id == bindparam("member_id"))
+# Looked up on nearly every member action: built once (building a statement costs more than
+# running it on SQLite).
+_FIND = select(channels).where(
+    channels.c.platform == bindparam("platform"),
+    channels.c.space_ref == bindparam("space_ref"),
+    channels.c.channel_ref == bindparam("channel_ref"),
+)
 
 
 def settings_columns(settings: ChannelSettings) -> dict[str, Any]:
@@ -86,12 +93,8 @@ class ChannelRepo:
         return found
 
     def find(self, platform: str, space_ref: str, channel_ref: str) -> Channel | None:
-        query = select(channels).where(
-            channels.c.platform == platform,
-            channels.c.space_ref == space_ref,
-            channels.c.channel_ref == channel_ref,
-        )
-        row = (self._c.execute(query)).first()
+        place = {"platform": platform, "space_ref": space_ref, "channel_ref": channel_ref}
+        row = self._c.execute(_FIND, place).first()
         return _channel(row) if row else None
 
     def add(
@@ -197,15 +200,28 @@ class ChannelRepo:
         return str(found) if found is not None else None
 
 
+MemberKey = tuple[str, str, str]
+
+
 class MemberRepo:
-    def __init__(self, connection: Connection) -> None:
+    def __init__(
+        self, connection: Connection, known: dict[MemberKey, tuple[int, str]] | None = None
+    ) -> None:
         self._c = connection
+        # Ids the process has read before (committed rows; members are never deleted), with the
+        # name they had: a member seen again with the same name costs no statement at all.
+        self._known = {} if known is None else known
 
     def ensure(self, actor: Actor) -> int:
         """The member's id, creating them on first sight and keeping their display name fresh."""
-        key = {"platform": actor.platform, "space_ref": actor.space_ref, "user_ref": actor.user_ref}
         name = actor.display_name[:100]
+        known = self._known.get((actor.platform, actor.space_ref, actor.user_ref))
+        if known is not None and known[1] == name:
+            return known[0]
+        key = {"platform": actor.platform, "space_ref": actor.space_ref, "user_ref": actor.user_ref}
         row = self._c.execute(_MEMBER, key).first()
+        if row is not None and row.display_name == name:
+            self._known[(actor.platform, actor.space_ref, actor.user_ref)] = (int(row.id), name)
         if row is None:
             self._c.execute(
                 insert_ignoring_conflicts(self._c, members), {**key, "display_name": name}

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, false, func, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, delete, false, func, or_, select, update
 
 from bot.core import coach
 from bot.core.coach import Read, ReviewMark
@@ -50,6 +50,12 @@ _MARK = (
     reviews.c.self_assessed,
 )
 _READS = {read.value: read for read in Read}
+_HAS_REVIEWED = (
+    select(reviews.c.id)
+    .where(reviews.c.round_id == bindparam("round_id"))
+    .where(reviews.c.reviewer_id == bindparam("member_id"))
+    .limit(1)
+)
 
 
 @cache
@@ -109,10 +115,8 @@ class ReviewRepo:
 
     def has_reviewed(self, round_id: int, member_id: int) -> bool:
         """The member opened this round's rubric by reviewing an answer in it."""
-        query = select(reviews.c.id).where(
-            reviews.c.round_id == round_id, reviews.c.reviewer_id == member_id
-        )
-        return self._c.execute(query.limit(1)).first() is not None
+        whose = {"round_id": round_id, "member_id": member_id}
+        return self._c.execute(_HAS_REVIEWED, whose).first() is not None
 
     def mine(self, answer_id: int, reviewer_id: int) -> ReviewMark | None:
         query = select(*_MARK).where(

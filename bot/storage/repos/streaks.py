@@ -19,6 +19,26 @@ _COLUMNS = ("current", "longest", "freezes", "last_day")
 NEWS = (ChangeKind.FREEZE_SPENT, ChangeKind.RESET, ChangeKind.REPAIRED)
 
 
+# Read on every member action (news shown with the reply): built once, run with bind parameters.
+_UNSEEN_WHERE = (  # bind names differ from the columns: an UPDATE reserves those
+    (streak_events.c.channel_id == bindparam("whose_channel"))
+    & (streak_events.c.member_id == bindparam("whose_member"))
+    & streak_events.c.seen.is_(False)
+)
+_UNSEEN = (
+    select(streak_events.c.kind, streak_events.c.day, streak_events.c.count)
+    .where(_UNSEEN_WHERE)
+    .order_by(streak_events.c.id)
+)
+_MARK_SEEN = update(streak_events).where(_UNSEEN_WHERE).values(seen=True)
+_NOTICES = (
+    select(member_notices.c.id, member_notices.c.text)
+    .where(member_notices.c.channel_id == bindparam("channel_id"))
+    .where(member_notices.c.member_id == bindparam("member_id"))
+    .order_by(member_notices.c.id)
+)
+
+
 class StreakRepo:
     def __init__(self, connection: Connection) -> None:
         self._c = connection
@@ -68,15 +88,10 @@ class StreakRepo:
 
     def take_news(self, channel_id: int, member_id: int) -> list[Change]:
         """Changes the member has not been told about yet; they count as told from now on."""
-        where = (
-            (streak_events.c.channel_id == channel_id)
-            & (streak_events.c.member_id == member_id)
-            & streak_events.c.seen.is_(False)
-        )
-        query = select(streak_events.c.kind, streak_events.c.day, streak_events.c.count)
-        found = self._c.execute(query.where(where).order_by(streak_events.c.id)).all()
+        whose = {"whose_channel": channel_id, "whose_member": member_id}
+        found = self._c.execute(_UNSEEN, whose).all()
         if found:
-            self._c.execute(update(streak_events).where(where).values(seen=True))
+            self._c.execute(_MARK_SEEN, whose)
         return [Change(ChangeKind(kind), day, count) for kind, day, count in found]
 
     def notify(self, channel_id: int, member_id: int, text: str, now: datetime) -> None:
@@ -85,11 +100,8 @@ class StreakRepo:
         self._c.execute(member_notices.insert(), row)
 
     def take_notices(self, channel_id: int, member_id: int) -> list[str]:
-        where = (member_notices.c.channel_id == channel_id) & (
-            member_notices.c.member_id == member_id
-        )
-        query = select(member_notices.c.id, member_notices.c.text).where(where)
-        found = self._c.execute(query.order_by(member_notices.c.id)).all()
+        whose = {"channel_id": channel_id, "member_id": member_id}
+        found = self._c.execute(_NOTICES, whose).all()
         if found:
             ids = [row.id for row in found]
             self._c.execute(delete(member_notices).where(member_notices.c.id.in_(ids)))
