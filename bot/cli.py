@@ -63,7 +63,7 @@ def parser() -> argparse.ArgumentParser:
     )
     runner.set_defaults(action=f"{ACTIONS}:run")
     sub.add_parser("check", help="validate settings and the drill bank").set_defaults(
-        action=f"{ACTIONS}:check"
+        action="bot.cli_check:check"
     )
     sub.add_parser("status", help="channels, next posts, pending and failed sends").set_defaults(
         action=f"{ACTIONS}:status"

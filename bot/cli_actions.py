@@ -5,24 +5,19 @@ from __future__ import annotations
 import argparse
 import io
 import sys
-from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
-from sqlalchemy.exc import DBAPIError
-
 from bot.bootstrap import App, build
-from bot.catalogue import load_catalogue
 from bot.cli import Refused
 from bot.core.model import Channel
 from bot.logs import setup_logging
 from bot.platforms.console.runner import run_console
 from bot.status import print_status
 from bot.storage.engine import DatabaseUnavailable, open_database
-from bot.storage.migrate import check_writable, current_revision, head_revision, upgrade
+from bot.storage.migrate import current_revision, upgrade
 from bot.storage.uow import Database
-from drills import upgrade_hints
 
 
 async def open_app(args: argparse.Namespace) -> App:
@@ -75,33 +70,6 @@ def console_input() -> TextIO:
     if isinstance(sys.stdin, io.TextIOWrapper):
         sys.stdin.reconfigure(encoding="utf-8", errors="replace")
     return sys.stdin
-
-
-async def check(args: argparse.Namespace) -> int:
-    catalogue = load_catalogue(args.settings)
-    kinds = Counter(drill.kind for drill in catalogue.drills.values())
-    print(
-        f"settings: ok; drills: {len(catalogue)} ({', '.join(f'{k} {n}' for k, n in sorted(kinds.items()))})"
-    )
-    for hint in (line for drill in catalogue.drills.values() for line in upgrade_hints(drill)):
-        print(f"note: {hint}")
-    database = _open(args)
-    try:
-        revision = await current_revision(database)
-        await check_writable(database)
-    except (DBAPIError, OSError) as error:
-        raise Refused(f"cannot open the database: {getattr(error, 'orig', error)}") from error
-    except DatabaseUnavailable as error:
-        raise Refused(str(error)) from error
-    finally:
-        await database.dispose()
-    state = (
-        "up to date"
-        if revision == head_revision()
-        else f"at {revision or 'empty'}, run 'drillbot db upgrade'"
-    )
-    print(f"database: reachable and writable, schema {state}")
-    return 0
 
 
 def _open(args: argparse.Namespace) -> Database:

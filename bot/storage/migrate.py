@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import re
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
+from sqlalchemy import inspect, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from bot.storage.uow import Database
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+# Alembic is imported only to migrate: reading where a schema stands needs no more than SQL and
+# the migration files, which keeps ``drillbot check`` quick to start.
 
 
 class DatabaseUnavailable(Exception):
@@ -22,6 +27,8 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
 def alembic_config() -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     return config
@@ -37,16 +44,24 @@ async def upgrade(database: Database, revision: str = "head") -> None:
 
 
 def _upgrade(connection: Any, revision: str) -> None:
+    from alembic import command
+
     config = alembic_config()
     config.attributes["connection"] = connection
     command.upgrade(config, revision)
 
 
 async def current_revision(database: Database) -> str | None:
+    """The schema's revision, as Alembic's ``alembic_version`` table records it (None: empty)."""
     async with database.engine.connect() as connection:
-        return await connection.run_sync(
-            lambda sync: MigrationContext.configure(sync).get_current_revision()
-        )
+        return await connection.run_sync(_stamped)
+
+
+def _stamped(connection: Any) -> str | None:
+    if not inspect(connection).has_table("alembic_version"):
+        return None
+    found = connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    return str(found[0]) if len(found) == 1 else None
 
 
 READ_ONLY = (
@@ -75,8 +90,20 @@ def _write_probe(connection: Any) -> None:
     connection.rollback()
 
 
+_REVISION = re.compile(r'^(down_revision|revision)\s*=\s*"?([0-9A-Za-z_]+|None)"?', re.MULTILINE)
+
+
+@cache
 def head_revision() -> str | None:
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+    """The newest migration: the one no other migration revises (the chain is linear)."""
+    revisions, parents = set(), set()
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        found = {key: value for key, value in _REVISION.findall(path.read_text("utf-8"))}
+        if "revision" in found:
+            revisions.add(found["revision"])
+            parents.add(found.get("down_revision"))
+    heads = sorted(revisions - parents)
+    return heads[0] if len(heads) == 1 else None
 
 
 def _reason(error: BaseException) -> str:

@@ -239,3 +239,12 @@ def _old_columns(name):  # type: ignore[no-untyped-def]
     later = {"min_answer_chars", "show_reviewers", "reviews", "reviewing", "blind"}
     later |= {"review_window_minutes", "answers_close_at", "revealed_at"}
     return [column for column in table.columns if column.name not in later]
+
+
+def test_the_head_read_from_the_files_is_alembics_head():
+    """``drillbot check`` reads the head without importing Alembic; it must agree with Alembic."""
+    from alembic.script import ScriptDirectory
+
+    from bot.storage.migrate import alembic_config, head_revision
+
+    assert head_revision() == ScriptDirectory.from_config(alembic_config()).get_current_head()
