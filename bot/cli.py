@@ -11,11 +11,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from bot.paths import FILES_DIR
+
 # Only the standard library is imported here: ``drillbot --help`` and a mistyped command answer at
 # once, and each command imports what it uses when it runs (``action`` names "module:function").
 Action = Callable[[argparse.Namespace], Coroutine[Any, Any, int]]
 BROKEN_PIPE = 141  # what a shell reports for a writer whose reader went away (128 + SIGPIPE)
-FILES_DIR = Path("drillbot-files")  # the console's folder for files sent to members
 ACTIONS, DRILLS, EXPORTS = "bot.cli_actions", "bot.cli_drills", "bot.cli_exports"
 
 

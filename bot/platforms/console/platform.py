@@ -17,12 +17,12 @@ from typing import TextIO
 from bot.core.cards import Card, DrillCard, FileCard
 from bot.core.ports import Posted
 from bot.core.render import render_text
+from bot.paths import FILES_DIR
 
 PLATFORM = "console"
 SPACE = "local"
 CHANNEL = "drills"
 BOT_NAME = "Drillbot"
-FILES_DIR = Path("drillbot-files")  # where files for members (exports, pictures) are written
 
 
 class ConsolePlatform:

@@ -15,7 +15,8 @@ from bot.core.model import Place
 from bot.core.services import admin
 from bot.core.services.context import Core
 from bot.core.text import clean_input
-from bot.platforms.console.platform import CHANNEL, FILES_DIR, PLATFORM, SPACE, ConsolePlatform
+from bot.paths import FILES_DIR
+from bot.platforms.console.platform import CHANNEL, PLATFORM, SPACE, ConsolePlatform
 from bot.platforms.console.session import HELP, ConsoleSession
 from bot.platforms.console.terminal import TerminalLines
 
