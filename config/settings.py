@@ -6,14 +6,23 @@ Tokens are ``SecretStr``: they print as ``**********`` and are unwrapped only wh
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import AliasChoices, BaseModel, Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///drillbot.db"
 # Backends and the driver forms Drillbot accepts (it picks the async driver itself).
 DATABASE_SCHEMES = ("sqlite", "sqlite+aiosqlite", "postgres", "postgresql", "postgresql+asyncpg")
+MAX_SHARDS = 100_000
 URL_FORMS = "sqlite:///path/to/drillbot.db or postgresql://user:password@host:5432/database"
 
 
@@ -71,6 +80,75 @@ class DiscordSettings(_Section):
     api_url: str = "https://discord.com/api/v10"
     gateway_url: str = "wss://gateway.discord.gg/"
     sharded: bool = False  # AutoShardedClient, for bots in thousands of servers
+    # Several processes sharing the shards: each runs the shards in ``shard_ids`` ("0,1" or
+    # "0-2") out of ``shard_count``; a count alone runs every shard in this one process.
+    shard_count: int | None = Field(None, ge=1, le=MAX_SHARDS)
+    shard_ids: Annotated[tuple[int, ...] | None, NoDecode] = None
+    # Discord allows one IDENTIFY per 5 s per concurrency bucket; on PostgreSQL the processes
+    # take turns through the database (see bot/platforms/discord_app/identify_gate.py).
+    identify_seconds: float = Field(5.0, gt=0, le=60)
+
+    @field_validator("shard_ids", mode="before")
+    @classmethod
+    def _parse_shard_ids(cls, value: object) -> object:
+        return parse_shard_ids(value) if isinstance(value, str) else value
+
+    @field_validator("shard_ids")
+    @classmethod
+    def _shard_ids_fit_the_count(
+        cls, value: tuple[int, ...] | None, info: ValidationInfo
+    ) -> tuple[int, ...] | None:
+        if value is None or "shard_count" not in info.data:  # a bad count is reported itself
+            return value
+        return check_shard_ids(value, info.data["shard_count"])
+
+    @property
+    def shard_options(self) -> dict[str, object]:
+        """``AutoShardedClient`` keywords: the count, and this process's shards when set."""
+        options: dict[str, object] = {}
+        if self.shard_count is not None:
+            options["shard_count"] = self.shard_count
+        if self.shard_ids is not None:
+            options["shard_ids"] = list(self.shard_ids)
+        return options
+
+
+SHARD_ID_FORMS = 'a list like "0,1", a range like "0-2", or both ("0-2,5")'
+
+
+def parse_shard_ids(text: str) -> tuple[int, ...] | None:
+    """``"0,1"``, ``"0-2"`` or ``"0-2,5"`` as shard ids in order (an empty value: none)."""
+    ids: list[int] = []
+    for part in (p.strip() for p in text.split(",")):
+        if not part:
+            continue
+        first, dash, last = part.partition("-")
+        if not (first.strip().isdigit() and (not dash or last.strip().isdigit())):
+            raise ValueError(f"'{part[:20]}' is not a shard id; use {SHARD_ID_FORMS}")
+        low, high = int(first), int(last) if dash else int(first)
+        if high < low:
+            raise ValueError(f"'{part}' runs backwards; write the lower id first")
+        if high >= MAX_SHARDS:
+            raise ValueError(f"shard {high} is beyond any bot's shard count")
+        ids.extend(range(low, high + 1))
+    return tuple(ids) or None
+
+
+def check_shard_ids(ids: tuple[int, ...], count: int | None) -> tuple[int, ...]:
+    """Shard ids need a count and must each be one of 0..count-1, once."""
+    if count is None:
+        raise ValueError(
+            "shard ids need the total: set DRILLBOT_DISCORD_SHARD_COUNT to the number of shards "
+            "all processes run together"
+        )
+    outside = sorted({i for i in ids if i >= count})
+    if outside:
+        raise ValueError(
+            f"shard {outside[0]} is outside 0-{count - 1} (DRILLBOT_DISCORD_SHARD_COUNT is {count})"
+        )
+    if len(set(ids)) != len(ids):
+        raise ValueError("a shard id is listed twice")
+    return ids
 
 
 class SlackSettings(_Section):

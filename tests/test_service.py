@@ -24,13 +24,19 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-async def start_bot(database: Path, **env: str) -> asyncio.subprocess.Process:
+def bot_environment(database_url: str, **env: str) -> dict[str, str]:
+    """This process's environment without any bot settings, then ``database_url``, sweeps every
+    second and ``env``."""
     environment = {
         k: v
         for k, v in os.environ.items()
         if not k.startswith(("DISCORD", "SLACK", "DRILLBOT_", "PORT"))
     }
-    environment.update(DATABASE_URL=f"sqlite:///{database}", DRILLBOT_SWEEP_SECONDS="1", **env)
+    environment.update(DATABASE_URL=database_url, DRILLBOT_SWEEP_SECONDS="1", **env)
+    return environment
+
+
+async def start_bot(database: Path, **env: str) -> asyncio.subprocess.Process:
     return await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -38,7 +44,7 @@ async def start_bot(database: Path, **env: str) -> asyncio.subprocess.Process:
         "run",
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
-        env=environment,
+        env=bot_environment(f"sqlite:///{database}", **env),
     )
 
 

@@ -445,3 +445,15 @@ connections = Table(
     Column("detail", Text, nullable=True),
     _when("changed_at"),
 )
+
+
+# ----- Gateway IDENTIFY turns (migration 0009) -------------------------------------------------
+
+# When a process sharing the database last IDENTIFYed on Discord's gateway, per concurrency bucket
+# (shard id % max_concurrency): the next one waits its turn (PostgreSQL only, under an advisory lock).
+identify_turns = Table(
+    "identify_turns",
+    metadata,
+    Column("bucket", Integer, primary_key=True, autoincrement=False),
+    _when("identified_at"),
+)

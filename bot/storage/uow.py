@@ -22,6 +22,7 @@ from bot.storage.repos.answers import AnswerRepo
 from bot.storage.repos.channels import ChannelRepo, MemberKey, MemberRepo
 from bot.storage.repos.connections import ConnectionRepo
 from bot.storage.repos.exports import ExportRepo
+from bot.storage.repos.identify import IdentifyTurnRepo
 from bot.storage.repos.posts import PostRepo
 from bot.storage.repos.problems import ProblemRepo
 from bot.storage.repos.requests import RequestRepo
@@ -56,6 +57,7 @@ class UnitOfWork:
         self.posts = PostRepo(connection)
         self.requests = RequestRepo(connection)
         self.connections = ConnectionRepo(connection)
+        self.identify_turns = IdentifyTurnRepo(connection)
         self.problems = ProblemRepo(connection)
         self.exports = ExportRepo(connection)
         self.analytics = AnalyticsRepo(connection)
@@ -139,6 +141,12 @@ class Database:
         assert self._sync_engine is not None
         with self._sync_engine.connect() as connection:
             return _in_transaction(connection, work, self.known_members)
+
+    @property
+    def shared_by_processes(self) -> bool:
+        """PostgreSQL: several processes can work on this database and coordinate through it
+        (advisory locks); a SQLite file serves the one process that opened it."""
+        return self.engine.dialect.name == "postgresql"
 
     async def dispose(self) -> None:
         if self._thread is not None:

@@ -270,3 +270,65 @@ def test_a_database_url_drillbot_cannot_open_is_refused(monkeypatch, url, proble
 def test_the_database_urls_drillbot_opens_are_accepted(monkeypatch, url):
     monkeypatch.setenv("DATABASE_URL", url)
     assert load_settings(None).core.database_url == url
+
+
+# --- Discord shards -----------------------------------------------------------------------------
+
+
+def test_shards_are_unset_by_default() -> None:
+    discord = load_settings(env_file=None).discord
+    assert (discord.shard_count, discord.shard_ids, discord.identify_seconds) == (None, None, 5.0)
+    assert discord.shard_options == {}
+
+
+@pytest.mark.parametrize(
+    ("ids", "expected"),
+    [("0,1", (0, 1)), ("0-2", (0, 1, 2)), ("0-2, 5", (0, 1, 2, 5)), (" 4 ", (4,)), ("", None)],
+)
+def test_shard_ids_are_a_list_or_ranges(
+    monkeypatch: pytest.MonkeyPatch, ids: str, expected: tuple[int, ...] | None
+) -> None:
+    monkeypatch.setenv("DRILLBOT_DISCORD_SHARD_COUNT", "6")
+    monkeypatch.setenv("DRILLBOT_DISCORD_SHARD_IDS", ids)
+    monkeypatch.setenv("DRILLBOT_DISCORD_IDENTIFY_SECONDS", "0.5")
+    discord = load_settings(env_file=None).discord
+    assert discord.shard_ids == expected and discord.identify_seconds == 0.5
+    wanted = {"shard_count": 6} | ({"shard_ids": list(expected)} if expected else {})
+    assert discord.shard_options == wanted
+
+
+@pytest.mark.parametrize(
+    ("count", "ids", "message"),
+    [
+        (
+            None,
+            "0-1",
+            "DRILLBOT_DISCORD_SHARD_IDS: shard ids need the total: set "
+            "DRILLBOT_DISCORD_SHARD_COUNT",
+        ),
+        (
+            "6",
+            "4-6",
+            "DRILLBOT_DISCORD_SHARD_IDS: shard 6 is outside 0-5 "
+            "(DRILLBOT_DISCORD_SHARD_COUNT is 6)",
+        ),
+        ("6", "one", "DRILLBOT_DISCORD_SHARD_IDS: 'one' is not a shard id; use a list like"),
+        ("6", "3-1", "DRILLBOT_DISCORD_SHARD_IDS: '3-1' runs backwards"),
+        ("6", "1,1", "DRILLBOT_DISCORD_SHARD_IDS: a shard id is listed twice"),
+        ("6", "0-99999999", "DRILLBOT_DISCORD_SHARD_IDS: shard 99999999 is beyond"),
+        ("0", "0", "DRILLBOT_DISCORD_SHARD_COUNT: Input should be greater than or equal to 1"),
+    ],
+)
+def test_bad_shard_settings_are_named(
+    monkeypatch: pytest.MonkeyPatch, count: str | None, ids: str, message: str
+) -> None:
+    if count is not None:
+        monkeypatch.setenv("DRILLBOT_DISCORD_SHARD_COUNT", count)
+    monkeypatch.setenv("DRILLBOT_DISCORD_SHARD_IDS", ids)
+    text = settings_error()
+    assert text.startswith(message) and len(text.splitlines()) == 1, text
+
+
+def test_the_identify_window_must_be_positive(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DRILLBOT_DISCORD_IDENTIFY_SECONDS", "0")
+    assert settings_error().startswith("DRILLBOT_DISCORD_IDENTIFY_SECONDS: Input should be greater")

@@ -1,5 +1,6 @@
 """``DiscordRuntime``: one discord.py client on the process's shared event loop, serving every
-guild it is in (each guild's channels have their own settings in the core).
+guild it is in (each guild's channels have their own settings in the core), or, sharded over
+several processes, the guilds of this process's shards.
 
 ``start`` logs in, checks the Message Content intent, syncs the slash commands (to the
 development guild when ``DRILLBOT_DISCORD_GUILD_ID`` is set, else globally), registers the
@@ -23,10 +24,12 @@ from discord.http import Route
 
 from bot.core.services.connections import FAILED, STOPPED
 from bot.core.services.context import Core
+from bot.core.services.identify_turns import turns_are_shared
 from bot.platforms.discord_app import commands
 from bot.platforms.discord_app.buttons import ComponentEvents
 from bot.platforms.discord_app.components import DYNAMIC_ITEMS
 from bot.platforms.discord_app.events import DiscordServices, EventTasks, Handler
+from bot.platforms.discord_app.identify_gate import GatedShardedClient, IdentifyGate
 from bot.platforms.discord_app.inbound import MessageEvents
 from bot.platforms.discord_app.intents import CONTENT_MISSING, content_granted, intents
 from bot.platforms.discord_app.platform import DiscordPlatform
@@ -35,6 +38,7 @@ from config.settings import DiscordSettings
 
 log = logging.getLogger(__name__)
 SHUTDOWN_SECONDS = 5.0
+READY_SECONDS = 120.0
 
 
 class DiscordSetupError(Exception):
@@ -55,10 +59,11 @@ class DiscordRuntime:
         clock: Callable[[], datetime] = _utc_now,
         client_options: Mapping[str, Any] | None = None,
         defer_after: float = 1.5,
-        ready_timeout: float = 120.0,
+        ready_timeout: float = READY_SECONDS,
         modal_timeout: float = 900.0,
     ) -> None:
-        """``client_class``: ``discord.Client``, or ``discord.AutoShardedClient`` for many guilds."""
+        """``client_class``: ``discord.Client``, or ``discord.AutoShardedClient`` for many guilds
+        (``client_options`` then may carry ``shard_count`` and ``shard_ids``)."""
         if settings.token is None:
             raise DiscordSetupError(
                 "set DISCORD_TOKEN to the bot token of your Discord application"
@@ -213,6 +218,25 @@ class DiscordRuntime:
 
 
 def runtime_from_settings(core: Core, settings: DiscordSettings) -> DiscordRuntime:
-    """The runtime ``bot.service`` starts: sharded when the settings ask for it."""
-    client = discord.AutoShardedClient if settings.sharded else discord.Client
-    return DiscordRuntime(core, settings, client_class=client)
+    """The runtime ``bot.service`` starts: sharded when the settings ask for it (with a shard
+    count, and this process's shard ids when several processes share them), taking IDENTIFY
+    turns through the database when it is PostgreSQL (on SQLite discord.py paces itself)."""
+    if not settings.sharded and settings.shard_count is None:
+        return DiscordRuntime(core, settings)
+    options: dict[str, Any] = settings.shard_options
+    client: type[discord.Client] = discord.AutoShardedClient
+    if turns_are_shared(core):
+        client = GatedShardedClient
+        options["identify_gate"] = IdentifyGate(core, settings.identify_seconds)
+    return DiscordRuntime(
+        core,
+        settings,
+        client_class=client,
+        client_options=options,
+        ready_timeout=ready_timeout(settings),
+    )
+
+
+def ready_timeout(settings: DiscordSettings) -> float:
+    """Long enough for every shard to take its IDENTIFY turn, however many processes queue."""
+    return READY_SECONDS + settings.identify_seconds * (settings.shard_count or 1)

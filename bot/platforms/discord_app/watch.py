@@ -39,10 +39,16 @@ FATAL_CLOSES: dict[int, tuple[str, str]] = {
         f"DISCORD_TOKEN is wrong or was reset: copy the bot token from {PORTAL} "
         "(Bot -> Reset Token), set DISCORD_TOKEN and restart Drillbot",
     ),
-    4010: ("invalid shard", "remove any custom shard settings and restart Drillbot"),
+    4010: (
+        "invalid shard",
+        "check DRILLBOT_DISCORD_SHARD_IDS and DRILLBOT_DISCORD_SHARD_COUNT (or remove them) "
+        "and restart Drillbot",
+    ),
     4011: (
         "sharding required",
-        "the bot is in too many servers for one connection: set DRILLBOT_DISCORD_SHARDED=true",
+        "the bot is in too many servers for one connection: set DRILLBOT_DISCORD_SHARDED=true "
+        "(or split the shards over processes with DRILLBOT_DISCORD_SHARD_IDS and "
+        "DRILLBOT_DISCORD_SHARD_COUNT)",
     ),
     4012: ("invalid API version", "upgrade Drillbot and discord.py, then restart"),
     4013: ("invalid intents", "upgrade Drillbot (it asked for intents Discord does not know)"),

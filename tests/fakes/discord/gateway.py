@@ -11,6 +11,8 @@ from typing import Any, Final
 from aiohttp import WSMsgType, web
 
 from . import serialize
+from .models import FakeGuild
+from .sharding import Identified, guild_of, invalid_shard, serves
 from .state import (
     GATEWAY_GUILD_MEMBERS,
     GATEWAY_GUILD_MEMBERS_LIMITED,
@@ -83,6 +85,9 @@ class Gateway:
         self.events: list[GatewayEvent] = []
         self.presence_updates: list[dict[str, Any]] = []
         self.identify_count = 0
+        self.identifies: list[Identified] = []  # every accepted IDENTIFY, in order
+        self.shard_count = 1  # what GET /gateway/bot recommends
+        self.max_concurrency = 1
         self.resume_count = 0
         self.heartbeat_count = 0
         self.close_codes: list[int] = []
@@ -207,13 +212,20 @@ class Gateway:
         if intents & ~self._allowed_intents():
             conn.close(4014, "Disallowed intent(s).")
             return
+        if invalid_shard(data.get("shard")):
+            conn.close(4010, "Invalid shard.")
+            return
         self.identify_count += 1
         session = Session(uuid.uuid4().hex, intents, data.get("shard"), conn=conn)
+        self.identifies.append(Identified(*(session.shard or (None, None))))
         self.sessions[session.id] = session
         conn.session = session
         self._emit_to(session, "READY", self._ready(session))
-        for guild in self.state.guilds.values():
+        for guild in self._guilds_of(session):
             self._emit_to(session, "GUILD_CREATE", serialize.guild_create(self.state, guild))
+
+    def _guilds_of(self, session: Session) -> list[FakeGuild]:
+        return [g for g in self.state.guilds.values() if serves(session.shard, g.id)]
 
     def _allowed_intents(self) -> int:
         allowed = ~(INTENT_GUILD_MEMBERS | INTENT_GUILD_PRESENCES | INTENT_MESSAGE_CONTENT)
@@ -231,7 +243,7 @@ class Gateway:
         return render(
             "ready",
             user=serialize.current_user(self.state.bot),
-            guilds=[{"id": str(g), "unavailable": True} for g in self.state.guilds],
+            guilds=[{"id": str(g.id), "unavailable": True} for g in self._guilds_of(session)],
             session_id=session.id,
             resume_gateway_url=self.url,
             shard=session.shard if session.shard is not None else OMIT,
@@ -255,26 +267,8 @@ class Gateway:
 
     def _send_member_chunk(self, session: Session, data: dict[str, Any]) -> None:
         guild = self.state.guilds.get(int(data.get("guild_id") or 0))
-        if guild is None:
-            return
-        query = str(data.get("query") or "").lower()
-        wanted = {int(u) for u in data.get("user_ids") or []}
-        members = [
-            m
-            for m in guild.members.values()
-            if (not wanted or m.id in wanted) and m.user.username.lower().startswith(query)
-        ]
-        limit = int(data.get("limit") or 0)
-        chunk = {
-            "guild_id": str(guild.id),
-            "members": [serialize.member(m) for m in members[: limit or None]],
-            "chunk_index": 0,
-            "chunk_count": 1,
-            "not_found": [str(u) for u in wanted - {m.id for m in members}],
-            "presences": [],
-            "nonce": data.get("nonce"),
-        }
-        self._emit_to(session, "GUILD_MEMBERS_CHUNK", chunk)
+        if guild is not None:
+            self._emit_to(session, "GUILD_MEMBERS_CHUNK", serialize.member_chunk(guild, data))
 
     # --- dispatching ------------------------------------------------------------------
 
@@ -283,8 +277,11 @@ class Gateway:
     ) -> None:
         """Dispatch an event to every live or resumable session that asked for ``intent``."""
         self.events.append(GatewayEvent(event, data))
+        guild_id = guild_of(event, data)
         for session in list(self.sessions.values()):
             if intent is not None and not session.intents & intent:
+                continue
+            if not serves(session.shard, guild_id):
                 continue
             needs_redaction = redact and not session.intents & INTENT_MESSAGE_CONTENT
             payload = self._redacted(data) if needs_redaction else data

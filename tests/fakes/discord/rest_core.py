@@ -63,9 +63,15 @@ class CoreRoutes:
         return json_response({"url": self.ctx.gateway.url})
 
     async def gateway_bot(self, request: web.Request) -> web.Response:
-        limit = {"total": 1000, "remaining": 999, "reset_after": 14_400_000, "max_concurrency": 1}
+        gateway = self.ctx.gateway
+        limit = {
+            "total": 1000,
+            "remaining": 999,
+            "reset_after": 14_400_000,
+            "max_concurrency": gateway.max_concurrency,
+        }
         return json_response(
-            {"url": self.ctx.gateway.url, "shards": 1, "session_start_limit": limit}
+            {"url": gateway.url, "shards": gateway.shard_count, "session_start_limit": limit}
         )
 
     async def get_user(self, request: web.Request) -> web.Response:

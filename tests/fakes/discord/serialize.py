@@ -159,3 +159,24 @@ def command(state: FakeState, record: FakeCommand) -> dict[str, Any]:
         nsfw=body.get("nsfw", False),
         guild_id=sid(record.guild_id) if record.guild_id is not None else OMIT,
     )
+
+
+def member_chunk(guild: FakeGuild, data: dict[str, Any]) -> dict[str, Any]:
+    """GUILD_MEMBERS_CHUNK answering a REQUEST_GUILD_MEMBERS (``data``), in one chunk."""
+    query = str(data.get("query") or "").lower()
+    wanted = {int(u) for u in data.get("user_ids") or []}
+    members = [
+        m
+        for m in guild.members.values()
+        if (not wanted or m.id in wanted) and m.user.username.lower().startswith(query)
+    ]
+    limit = int(data.get("limit") or 0)
+    return {
+        "guild_id": str(guild.id),
+        "members": [member(m) for m in members[: limit or None]],
+        "chunk_index": 0,
+        "chunk_count": 1,
+        "not_found": [str(u) for u in wanted - {m.id for m in members}],
+        "presences": [],
+        "nonce": data.get("nonce"),
+    }

@@ -25,6 +25,7 @@ from .models import FakeChannel, FakeCommand, FakeGuild, FakeUser
 from .patching import point_discord_py_at
 from .rest import RestServer
 from .rest_base import RestContext, Settings
+from .sharding import Identified
 from .state import (
     GATEWAY_GUILD_MEMBERS,
     GATEWAY_GUILD_MEMBERS_LIMITED,
@@ -49,10 +50,15 @@ class FakeDiscord(MemberActions, WorldBuilding):
         token: str = "fake-bot-token",
         bot_name: str = "drillbot",
         heartbeat_interval_ms: int = 1000,
+        shard_count: int = 1,
+        max_concurrency: int = 1,
     ) -> None:
+        """``shard_count`` and ``max_concurrency``: what GET /gateway/bot answers (sessions get
+        their shards' guilds by Discord's rule whatever count they IDENTIFY with)."""
         self.state = FakeState(bot=FakeUser(0, bot_name, bot=True))
         self.settings = Settings(token=token)
         self.gateway = Gateway(self.state, token, heartbeat_interval_ms)
+        self.gateway.shard_count, self.gateway.max_concurrency = shard_count, max_concurrency
         self._ctx = RestContext(self.state, self.gateway, self.settings)
         self._rest = RestServer(self._ctx)
         self._runner: web.AppRunner | None = None
@@ -129,6 +135,11 @@ class FakeDiscord(MemberActions, WorldBuilding):
     @property
     def identify_count(self) -> int:
         return self.gateway.identify_count
+
+    @property
+    def identifies(self) -> list[Identified]:
+        """Every IDENTIFY accepted: the shard it asked for and when (``time.monotonic``)."""
+        return self.gateway.identifies
 
     @property
     def resume_count(self) -> int:

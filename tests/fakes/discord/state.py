@@ -81,8 +81,8 @@ class FakeState:
 
     # --- builders ---------------------------------------------------------------------
 
-    def add_guild(self, name: str) -> FakeGuild:
-        guild = FakeGuild(id=self.snowflake(), name=name, owner_id=self.owner.id)
+    def add_guild(self, name: str, guild_id: int | None = None) -> FakeGuild:
+        guild = FakeGuild(id=guild_id or self.snowflake(), name=name, owner_id=self.owner.id)
         guild.roles[guild.id] = FakeRole(guild.id, guild.id, "@everyone", perm.DEFAULT_EVERYONE)
         bot_role = FakeRole(
             self.snowflake(),

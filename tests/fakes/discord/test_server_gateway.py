@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import discord
+import pytest
 
 from .conftest import World
 from .harness import Inbox, client_options, recording_client, running_client
@@ -71,3 +72,31 @@ async def test_auto_sharded_client_uses_gateway_bot(fake: FakeDiscord, world: Wo
         message = await inbox.get("message")
     assert message.content == "sharded hello"
     assert fake.requests_to("GET", "/gateway/bot")[0].status == 200
+
+
+async def test_shards_get_their_own_guilds_and_every_identify_is_recorded() -> None:
+    """Discord's rule, (guild_id >> 22) % shard_count, decides which session hears a guild."""
+    async with FakeDiscord(shard_count=2, max_concurrency=3) as sharded:
+        guilds = [sharded.add_guild(f"g{n}", guild_id=(1000 + n) << 22) for n in range(4)]
+        channel = sharded.add_text_channel(guilds[1], "daily")
+        alice = sharded.add_member(guilds[1], "alice")
+        with point_discord_py_at(sharded):
+            inbox = Inbox()
+            client = recording_client(
+                inbox, cls=discord.AutoShardedClient, shard_ids=[1], shard_count=2
+            )
+            async with running_client(client, sharded):
+                assert sorted(g.id for g in client.guilds) == [guilds[1].id, guilds[3].id]
+                await sharded.member_says(channel, alice, "heard on shard 1")
+                assert (await inbox.get("message")).content == "heard on shard 1"
+                limits = await client.fetch_session_start_limits()
+    assert [(i.shard_id, i.shard_count) for i in sharded.identifies] == [(1, 2)]
+    assert limits.max_concurrency == 3
+
+
+async def test_a_shard_outside_the_count_is_closed_with_4010(fake: FakeDiscord) -> None:
+    client = discord.AutoShardedClient(**client_options(shard_ids=[2], shard_count=2))
+    with pytest.raises(discord.ConnectionClosed) as closed:
+        async with running_client(client, fake):
+            pass
+    assert closed.value.code == 4010 and fake.identifies == []

@@ -18,8 +18,9 @@ class WorldBuilding:
     state: FakeState
     gateway: Gateway
 
-    def add_guild(self, name: str = "Drill Guild") -> FakeGuild:
-        guild = self.state.add_guild(name)
+    def add_guild(self, name: str = "Drill Guild", guild_id: int | None = None) -> FakeGuild:
+        """``guild_id``: a chosen snowflake (it decides the guild's shard), else a fresh one."""
+        guild = self.state.add_guild(name, guild_id)
         self.gateway.emit("GUILD_CREATE", serialize.guild_create(self.state, guild))
         return guild
 
