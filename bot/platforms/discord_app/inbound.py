@@ -118,8 +118,13 @@ async def _tell(message: discord.Message, text: str) -> None:
     """Tell the member in the thread (no ping) rather than drop their message silently."""
     try:
         await message.reply(text, mention_author=False)
-    except (discord.HTTPException, *TRANSPORT_ERRORS) as error:
+    except (discord.HTTPException, *TRANSPORT_ERRORS, *CLOSING) as error:
         log.warning("could not tell the author of message %d: %s", message.id, error)
+
+
+# A reply still on its way when the bot shuts down meets a closed HTTP session (aiohttp says so
+# with a RuntimeError); the message itself was recorded, so a warning is enough.
+CLOSING = (RuntimeError,)
 
 
 def _from_member(message: discord.Message) -> bool:
@@ -134,5 +139,5 @@ async def _say_too_short(message: discord.Message, receipt: AnswerReceipt) -> No
             mention_author=False,
             allowed_mentions=discord.AllowedMentions.none(),
         )
-    except (discord.HTTPException, *TRANSPORT_ERRORS) as error:
+    except (discord.HTTPException, *TRANSPORT_ERRORS, *CLOSING) as error:
         log.warning("could not tell answer %d's author it is short: %s", receipt.answer_id, error)

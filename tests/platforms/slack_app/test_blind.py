@@ -111,7 +111,7 @@ async def _private_answers(driver: Driver, drill: Message) -> None:
     assert short.body["text"].startswith("Recorded privately as answer #2, but answers under 80")
     assert "add more with the answer command" in short.body["text"]
     more = await driver.command("carol", f"answer {CAROL_MORE}")
-    assert more is not None and more.body["text"].startswith("Added to your answer #2.")
+    assert more is not None and more.body["text"].startswith("Added to your private answer #2.")
     assert await count_rows(driver.core.db, answers) == 2
     assert driver.vote_buttons(drill.ts) == {} and driver.vote_buttons(drill.ts, "review") == {}
 
