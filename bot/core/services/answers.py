@@ -41,14 +41,13 @@ def _from_thread(
     text: str,
     now: datetime,
 ) -> AnswerReceipt | None:
-    """A blind round takes no answers in its thread: while answers are private the member is told
-    to answer privately instead; after the reveal the thread is for discussing the answers (late
-    answers come by the answer command). Nothing is stored either way."""
+    """A blind round takes no answers in its thread while they are private: the member is told
+    to answer privately instead, and nothing is stored. After the reveal a thread message is a
+    late answer, as in any round (Slack has no other way to give one: commands do not work in
+    threads, and in the channel they reach the newest drill)."""
     round_ = found[0] if found else None
     if round_ is not None and round_.hidden_at(now):
         return AnswerReceipt(0, round_.id, False, False, False, blind=True)
-    if round_ is not None and round_.blind:
-        return None
     return _record(uow, core, found, author, ref, text, now)
 
 

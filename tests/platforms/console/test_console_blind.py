@@ -16,7 +16,7 @@ dave: #t1 /vote 1
 clock +23h40m
 dave: #t1 /vote 1
 dave: #t1 /review 2 1,5 staff fixes the class of bug
-erin: #t1 chatting about the answers now that they are out
+erin: #t1 Late, but: roll back the cron change and refund in checked batches.
 clock +6h
 """
 
@@ -36,7 +36,7 @@ def test_a_blind_day_in_the_console(tmp_path):
     assert "    Add an idempotency key per subscription and billing period." in after
     assert "(to dave) Drillbot: Vote recorded for bob's answer (now 1)." in after
     assert "(to dave) Drillbot: Saved your review of answer 2" in after
-    assert "(to erin)" not in after  # the thread is for discussion once the answers are out
+    assert "(to erin) Drillbot: Recorded as late answer #3" in after  # late answers, as always
     results = after.split("**Results: ", 1)[1]
     assert "2 answers, 1 voter." in results and "Answer 2 by carol, 1 review" in results
     assert "Traceback" not in out + result.stderr
