@@ -19,8 +19,16 @@ from typing import Any, Literal, TextIO
 Format = Literal["csv", "json"]
 FORMATS: tuple[Format, ...] = ("csv", "json")
 # The files of a channel's export, in the order an import reads them, and of a member's own.
-CHANNEL_FILES = ("rounds", "answers", "votes", "scores", "standings", "streak_events")
-MEMBER_FILES = ("answers", "scores")
+CHANNEL_FILES = (
+    "rounds",
+    "answers",
+    "votes",
+    "reviews",
+    "scores",
+    "standings",
+    "streak_events",
+)
+MEMBER_FILES = ("answers", "reviews", "scores")  # reviews the member gave and received
 Opener = Callable[[str], AbstractContextManager[TextIO]]
 
 

@@ -38,6 +38,8 @@ class StatsFigures:
     first_day: date  # the Monday the calendar starts on
     days: tuple[DayMark, ...]  # CALENDAR_WEEKS * 7 marks, Monday first
     weeks: tuple[tuple[date, int], ...]  # (Monday, points) for the last POINTS_WEEKS weeks
+    # (kind label, rubric coverage 0..1, answers assessed), weakest first; empty before any review
+    coverage: tuple[tuple[str, float, int], ...] = ()
 
     def count(self, mark: DayMark) -> int:
         return Counter(self.days)[mark]
@@ -123,13 +125,21 @@ def streak_sentence(figures: StatsFigures) -> str:
 def stats_alt_text(figures: StatsFigures) -> str:
     """What the picture shows, in words, for screen readers."""
     lines = [f"Stats card. {streak_sentence(figures)}", calendar_sentence(figures)]
-    return " ".join([*lines, points_sentence(figures)])
+    return " ".join([*lines, points_sentence(figures), *coverage_sentence(figures)])
 
 
 def stats_summary(figures: StatsFigures) -> str:
     """The reply's text beside the picture: the same figures, one line each."""
     lines = [streak_sentence(figures), calendar_sentence(figures), points_sentence(figures)]
-    return "\n".join(lines)
+    return "\n".join([*lines, *coverage_sentence(figures)])
+
+
+def coverage_sentence(figures: StatsFigures) -> list[str]:
+    """Rubric coverage by kind, once the member has reviewed answers (else nothing)."""
+    if not figures.coverage:
+        return []
+    parts = [f"{kind} {share:.0%} ({answers})" for kind, share, answers in figures.coverage]
+    return ["Rubric coverage by kind (answers reviewed): " + ", ".join(parts) + "."]
 
 
 def move_words(move: int | None) -> str:

@@ -72,11 +72,29 @@ def _bars(draw: ImageDraw.ImageDraw, figures: StatsFigures) -> None:
             text(draw, (centre, BARS_BOTTOM + 6), f"{monday:%d/%m}", 10, MUTED, "ma")
 
 
+COVER_Y, COVER_ROW, COVER_BAR = 350, 22, 420  # the coverage panel, drawn under the rest
+
+
+def _coverage(draw: ImageDraw.ImageDraw, figures: StatsFigures) -> None:
+    text(draw, (CAL_X - 8, COVER_Y), "Rubric coverage by kind (answers reviewed)", 14, MUTED)
+    for row, (kind, share, answers) in enumerate(figures.coverage):
+        y = COVER_Y + 26 + row * COVER_ROW
+        text(draw, (CAL_X, y), fit(kind, 13, 220), 13, INK)
+        left = CAL_X + 230
+        draw.rectangle((left, y + 2, left + COVER_BAR, y + 14), fill=GRID)
+        if share > 0:
+            draw.rectangle((left, y + 2, left + round(COVER_BAR * share), y + 14), fill=ACCENT)
+        text(draw, (left + COVER_BAR + 10, y), f"{share:.0%} ({answers})", 13, INK)
+
+
 def render_stats_card(figures: StatsFigures) -> bytes:
-    """The card as PNG bytes."""
-    image, draw = canvas(WIDTH, HEIGHT)
+    """The card as PNG bytes; taller when it shows rubric coverage by kind."""
+    height = HEIGHT + (40 + COVER_ROW * len(figures.coverage) if figures.coverage else 0)
+    image, draw = canvas(WIDTH, height)
     _header(draw, figures)
     _calendar(draw, figures)
     _legend(draw)
     _bars(draw, figures)
+    if figures.coverage:
+        _coverage(draw, figures)
     return png(image)

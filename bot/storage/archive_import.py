@@ -16,7 +16,7 @@ from sqlalchemy import insert
 
 from bot.core.archive import read_rows
 from bot.core.model import Actor, ChannelSettings
-from bot.storage.tables import answers, round_scores, rounds, streak_events, votes
+from bot.storage.tables import answers, reviews, round_scores, rounds, streak_events, votes
 from bot.storage.uow import UnitOfWork
 
 Row = dict[str, Any]
@@ -95,8 +95,26 @@ class _Importer:
         )
         self.insert(votes, values)
 
+    def review(self, row: Row) -> None:
+        answer_id = self.answers[str(row["answer_id"])]
+        values = dict(
+            answer_id=answer_id,
+            round_id=self.uow.answers.round_of(answer_id),
+            reviewer_id=self.member(row["reviewer_ref"], row["reviewer_name"]),
+            points=str(row["points"] or ""),
+            read=str(row["read"]),
+            note=_text(row["note"]),
+            self_assessed=_flag(row["self_assessed"]),
+            created_at=_when(row["created_at"]),
+            updated_at=_when(row["updated_at"]),
+        )
+        self.insert(reviews, values)
+        self.uow.reviews.refresh_coverage(answer_id)
+
     def score(self, row: Row) -> None:
-        numbers = {key: int(row[key]) for key in ("answers", "votes", "bonus", "points")}
+        # Exports made before reviews existed have no review columns: they count as 0.
+        keys = ("answers", "votes", "bonus", "reviews", "reviewing", "points")
+        numbers = {key: int(row.get(key) or 0) for key in keys}
         values = dict(
             round_id=self.rounds[str(row["round_id"])],
             channel_id=self.channel_id,
@@ -137,6 +155,7 @@ def import_export(
         "rounds": importer.round_,
         "answers": importer.answer,
         "votes": importer.vote,
+        "reviews": importer.review,
         "scores": importer.score,
         "streak_events": importer.streak_event,
     }

@@ -173,6 +173,10 @@ class AnswerRepo:
         row = self._c.execute(query).first()
         return (int(row.answer_id), bool(row.deleted)) if row else None
 
+    def round_of(self, answer_id: int) -> int | None:
+        found = self._c.execute(_GET, {"answer_id": answer_id}).first()
+        return int(found.round_id) if found else None
+
     def channel_of(self, answer_id: int) -> int | None:
         query = select(rounds.c.channel_id).join(answers, answers.c.round_id == rounds.c.id)
         found = self._c.execute(query.where(answers.c.id == answer_id)).scalar_one_or_none()

@@ -11,9 +11,17 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from sqlalchemy import Connection, Select, func, select
+from sqlalchemy import Connection, Select, func, or_, select
 
-from bot.storage.tables import answers, members, round_scores, rounds, streak_events, votes
+from bot.storage.tables import (
+    answers,
+    members,
+    reviews,
+    round_scores,
+    rounds,
+    streak_events,
+    votes,
+)
 
 BATCH = 1000
 Query = Callable[[int, int | None], Select[Any]]
@@ -80,6 +88,31 @@ def _votes(channel_id: int, member_id: int | None) -> Select[Any]:
     )
 
 
+def _reviews(channel_id: int, member_id: int | None) -> Select[Any]:
+    r = reviews.c
+    query = (
+        select(
+            r.answer_id,
+            members.c.user_ref.label("reviewer_ref"),
+            members.c.display_name.label("reviewer_name"),
+            r.points,
+            r.read,
+            r.note,
+            r.self_assessed,
+            r.created_at,
+            r.updated_at,
+        )
+        .join(answers, answers.c.id == r.answer_id)
+        .join(rounds, rounds.c.id == answers.c.round_id)
+        .join(members, members.c.id == r.reviewer_id)
+        .where(rounds.c.channel_id == channel_id)
+        .order_by(r.id)
+    )
+    if member_id is None:
+        return query
+    return query.where(or_(r.reviewer_id == member_id, answers.c.member_id == member_id))
+
+
 def _scores(channel_id: int, member_id: int | None) -> Select[Any]:
     s = round_scores.c
     query = (
@@ -91,6 +124,8 @@ def _scores(channel_id: int, member_id: int | None) -> Select[Any]:
             s.answers,
             s.votes,
             s.bonus,
+            s.reviews,
+            s.reviewing,
             s.points,
         )
         .join(members, members.c.id == s.member_id)
@@ -140,6 +175,7 @@ QUERIES: dict[str, Query] = {
     "rounds": _rounds,
     "answers": _answers,
     "votes": _votes,
+    "reviews": _reviews,
     "scores": _scores,
     "standings": _standings,
     "streak_events": _streak_events,

@@ -51,6 +51,9 @@ async def fortnight(core: Core, platform, start: datetime) -> Channel:  # type: 
                 await toggle_vote(
                     core, member(voter), place(thread), receipts[author].answer_id, at
                 )
+        note = 'clear, "calm" plan'  # a comma and quotes survive the round trip
+        review = f"review 1 1,2 senior {note}"
+        await commands.handle_command(core, member("erin"), place(thread), review, f"r{day}", at)
     await tick(core, platform, start + 7 * DAY)
     return await reload(core)
 
@@ -70,22 +73,25 @@ async def test_an_export_imported_into_a_fresh_database_has_the_same_standings(
     folder = tmp_path / "export"
     counts = await exports.export_to_folder(core, channel, fmt, folder)
     assert counts["rounds"] == 7 and counts["votes"] > 0 and counts["streak_events"] > 0
+    assert counts["reviews"] == 6
     before = await core.db.run(lambda uow: _standings(uow, channel.channel_ref))
-    assert len(before) == 3 and all(points > 0 for _, points, _, _ in before)
+    assert len(before) == 4 and all(points > 0 for _, points, _, _ in before)  # erin reviewed
 
     fresh = open_database(f"sqlite:///{tmp_path}/fresh.db")
     await upgrade(fresh)
     try:
 
-        def load(uow: UnitOfWork) -> list[tuple[str, int, int, int]]:
+        def load(uow: UnitOfWork) -> tuple[list[tuple[str, int, int, int]], list[str]]:
             import_export(uow, folder, PLATFORM, SPACE, "imported", monday_morning)
             uow.commit()
-            return _standings(uow, "imported")
+            notes = [m.note or "" for ms in uow.reviews.of_round(1).values() for m in ms]
+            return _standings(uow, "imported"), notes
 
-        after = await fresh.run(load)
+        after, notes = await fresh.run(load)
     finally:
         await fresh.dispose()
     assert after == before
+    assert notes == ['clear, "calm" plan']
     exported = sorted(
         (r["display_name"], int(r["points"]), int(r["answers"]), int(r["votes"]))
         for r in read_rows(folder / f"standings.{fmt}")
@@ -101,9 +107,8 @@ async def test_admin_export_is_a_private_zip_of_every_file(core, platform, monda
     assert reply.ok and reply.private and isinstance(reply.card, FileCard)
     assert reply.card.filename == f"drillbot-{channel.channel_ref}-2026-12-01.zip"
     names = zipfile.ZipFile(io.BytesIO(reply.card.data)).namelist()
-    assert names == [
-        f"{n}.json" for n in ("rounds", "answers", "votes", "scores", "standings", "streak_events")
-    ]
+    files = ("rounds", "answers", "votes", "reviews", "scores", "standings", "streak_events")
+    assert names == [f"{n}.json" for n in files]
     assert "rounds 7" in reply.card.summary_text and "rounds 7" in reply.card.alt_text
     refused = await commands.handle_command(core, member("bob"), place(), "admin export", "x2", now)
     assert not refused.ok
@@ -117,7 +122,7 @@ async def test_a_member_export_holds_only_their_answers_and_scores(
     reply = await commands.handle_command(core, member("dave"), place(), "streak export", "x", now)
     assert reply.ok and isinstance(reply.card, FileCard)
     archive = zipfile.ZipFile(io.BytesIO(reply.card.data))
-    assert archive.namelist() == ["answers.csv", "scores.csv"]
+    assert archive.namelist() == ["answers.csv", "reviews.csv", "scores.csv"]
     archive.extractall(tmp_path)
     answers = list(read_rows(tmp_path / "answers.csv"))
     assert len(answers) == 3 and {row["user_ref"] for row in answers} == {"u-dave"}

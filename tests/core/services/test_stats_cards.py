@@ -50,3 +50,25 @@ async def test_the_card_draws_answered_missed_and_holiday_days(core, platform, m
     assert figures.current == streak.card.current and figures.longest == streak.card.longest
     assert reply.card.summary_text.startswith(f"bob: current streak {streak.card.current} drill")
     assert f"23 Nov {streak.card.points_this_week}." in reply.card.alt_text
+
+
+async def test_once_answers_are_reviewed_the_card_shows_coverage_by_kind(
+    core, platform, monday_morning
+):
+    await register(core, monday_morning)
+    at = monday_morning + timedelta(hours=1)
+    await tick(core, platform, at)
+    await answer(core, member("bob"), drill_threads(platform)[0], "m1", TEXT, at)
+    before = await commands.handle_command(core, member("bob"), place(), "streak card", "a", at)
+    assert isinstance(before.card, FileCard) and "coverage" not in before.card.summary_text
+    for who, ticks in (("carol", "1,2,3,4"), ("dave", "1,2,3")):
+        reply = await commands.handle_command(
+            core, member(who), place(), f"review 1 {ticks} senior", f"r-{who}", at
+        )
+        assert reply.ok
+    after = await commands.handle_command(core, member("bob"), place(), "streak card", "b", at)
+    assert isinstance(after.card, FileCard)
+    line = "Rubric coverage by kind (answers reviewed): Live debugging "
+    assert line in after.card.summary_text and line in after.card.alt_text
+    tall, short = (Image.open(io.BytesIO(c.card.data)).height for c in (after, before))
+    assert tall > short  # the coverage panel is drawn under the calendar and the bars
