@@ -36,7 +36,7 @@ async def test_an_export_is_an_ephemeral_attachment_with_a_description(
     [part] = upload.files
     assert part.field == "files[0]" and part.filename == attachment["filename"]
     names = zipfile.ZipFile(io.BytesIO(part.data)).namelist()
-    assert names == ["answers.csv", "scores.csv"]
+    assert names == ["answers.csv", "reviews.csv", "scores.csv"]
     assert_clean(drive.fake)
 
 
