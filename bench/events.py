@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
+import statistics
 import tempfile
 import time
 from datetime import timedelta
@@ -37,15 +39,23 @@ async def _sqlite_insert(db: aiosqlite.Connection, n: int) -> None:
     await db.commit()
 
 
-async def raw_postgres_rate(url: str, seconds: float = 2.0) -> float:
+async def raw_postgres_rate(url: str, seconds: float = 2.0, temp: bool = False) -> float:
+    """asyncpg inserting one row per transaction into a logged table (every commit is flushed to
+    the WAL, as the bot's are) or, with ``temp``, into a TEMP table (never flushed: flattering)."""
     connection = await asyncpg.connect(url.replace("+asyncpg", ""))
+    table = f"raw_{'temp' if temp else 'logged'}_{os.getpid()}"
+    kind = "TEMP TABLE" if temp else "TABLE"
     try:
-        await connection.execute("CREATE TEMP TABLE raw (id serial PRIMARY KEY, a int, b text)")
+        await connection.execute(f"CREATE {kind} {table} (id serial PRIMARY KEY, a int, b text)")
         return await _loop(
-            lambda n: connection.execute("INSERT INTO raw (a, b) VALUES ($1, $2)", n, "x" * 40),
+            lambda n: connection.execute(
+                f"INSERT INTO {table} (a, b) VALUES ($1, $2)", n, "x" * 40
+            ),
             seconds,
         )
     finally:
+        if not temp:
+            await connection.execute(f"DROP TABLE {table}")
         await connection.close()
 
 
@@ -87,22 +97,36 @@ async def core_rate(url: str, events: int, **options: object) -> float:
 async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--events", type=int, default=4000)
+    parser.add_argument("--runs", type=int, default=3)
     parser.add_argument(
         "--postgres", help="also measure on this PostgreSQL URL (a scratch database)"
     )
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        raw = await raw_sqlite_rate(Path(folder) / "raw.db")
-        core = await core_rate(f"sqlite:///{folder}/core.db", args.events)
+    raws, cores = [], []
+    for _ in range(args.runs):  # anchor and core alternate, so noise hits both
+        with tempfile.TemporaryDirectory() as folder:
+            raws.append(await raw_sqlite_rate(Path(folder) / "raw.db"))
+            cores.append(await core_rate(f"sqlite:///{folder}/core.db", args.events))
+    raw, core = statistics.median(raws), statistics.median(cores)
+    print(f"load average {os.getloadavg()[0]:.1f}; medians of {args.runs} runs")
     print(
-        f"sqlite   raw insert+commit: {raw:8.0f}/s   core answers+votes: {core:8.0f}/s   ratio {core / raw:.0%}"
+        f"sqlite   raw aiosqlite insert+commit {raw:7.0f}/s   core {core:6.0f}/s   {core / raw:.0%}"
     )
     if args.postgres:
-        raw_pg = await raw_postgres_rate(args.postgres)
-        core_pg = await _postgres_core(args.postgres, args.events)
-        print(
-            f"postgres raw insert+commit: {raw_pg:8.0f}/s   core answers+votes: {core_pg:8.0f}/s   ratio {core_pg / raw_pg:.0%}"
-        )
+        await _postgres(args.postgres, args.events, args.runs)
+
+
+async def _postgres(url: str, events: int, runs: int) -> None:
+    logged, temp, cores = [], [], []
+    for _ in range(runs):
+        logged.append(await raw_postgres_rate(url))
+        temp.append(await raw_postgres_rate(url, temp=True))
+        cores.append(await _postgres_core(url, events))
+    raw, core = statistics.median(logged), statistics.median(cores)
+    print(
+        f"postgres raw asyncpg insert+commit {raw:7.0f}/s (TEMP table {statistics.median(temp):.0f}/s)"
+        f"   core {core:6.0f}/s   {core / raw:.0%} of the logged table"
+    )
 
 
 async def _postgres_core(url: str, events: int) -> float:
