@@ -71,6 +71,8 @@ class DiscordSettings(_Section):
     api_url: str = "https://discord.com/api/v10"
     gateway_url: str = "wss://gateway.discord.gg/"
     sharded: bool = False  # AutoShardedClient, for bots in thousands of servers
+    # Discord's global limit for this bot (50 unless Discord raised it): requests are paced under it
+    global_rate: int = Field(50, ge=1)
 
 
 class SlackSettings(_Section):
