@@ -15,6 +15,7 @@ retries are paced too; interaction routes are exempt, as on Discord.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections import deque
 from dataclasses import dataclass
@@ -25,9 +26,7 @@ import aiohttp
 
 GLOBAL_PER_SECOND = 50
 WINDOW = 1.005  # Discord's second, and 5 ms for clocks that differ
-ARRIVED_WITHIN = (
-    0.25  # a request still unanswered is taken to have arrived this soon after its start
-)
+ARRIVED_WITHIN = 5.0  # an unanswered request is taken to have arrived this soon after starting
 BURST = 0.2  # after a quiet spell a fifth of the limit goes at once
 EXEMPT = ("/interactions/", "/webhooks/")
 
@@ -56,18 +55,21 @@ class GlobalPacer:
         self._next_slot = 0.0
         self._held_until = 0.0
         self._lock = asyncio.Lock()
+        self._news = asyncio.Event()  # an answer came, or a hold: the wait may be shorter or longer
 
     async def wait(self) -> Start:
-        """Return when one more request may start (call ``answered`` on what it returns once the
-        answer is in); waiters go in arrival order."""
+        """Return when one more request may start (call ``answered`` with what it returns once
+        the answer is in); waiters go in arrival order."""
         async with self._lock:
             slot = max(time.monotonic() - self.burst * self.interval, self._next_slot)
             self._next_slot = slot + self.interval
-            while True:  # a global 429 may extend the hold while this one sleeps
+            while True:
                 delay = self._ready_at(slot) - time.monotonic()
                 if delay <= 0:
                     break
-                await asyncio.sleep(delay)
+                self._news.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._news.wait(), delay)
             start = Start(time.monotonic())
             self._starts.append(start)
             return start
@@ -81,6 +83,13 @@ class GlobalPacer:
         """Start nothing for ``seconds`` (Discord said so in a global 429's ``Retry-After``)."""
         self._held_until = max(self._held_until, time.monotonic() + seconds)
         self._next_slot = max(self._next_slot, self._held_until)
+        self._news.set()
+
+    def answered(self, start: Start) -> None:
+        """The answer to the request ``start`` let through came (or it failed)."""
+        if start.answered is None:
+            start.answered = time.monotonic()
+            self._news.set()
 
     def trace(self) -> aiohttp.TraceConfig:
         """The hook for ``discord.Client(http_trace=...)``: every request waits its turn."""
@@ -96,16 +105,15 @@ class GlobalPacer:
             ctx.start = await self.wait()
 
     async def _on_end(self, _session: Any, ctx: SimpleNamespace, params: Any) -> None:
-        _answered(ctx)
+        self._answered(ctx)
         headers = params.response.headers
         if params.response.status == 429 and headers.get("X-RateLimit-Global") == "true":
             self.hold(float(headers.get("Retry-After", "1")))
 
     async def _on_failed(self, _session: Any, ctx: SimpleNamespace, _params: Any) -> None:
-        _answered(ctx)
+        self._answered(ctx)
 
-
-def _answered(ctx: SimpleNamespace) -> None:
-    start = getattr(ctx, "start", None)
-    if isinstance(start, Start) and start.answered is None:
-        start.answered = time.monotonic()
+    def _answered(self, ctx: SimpleNamespace) -> None:
+        start = getattr(ctx, "start", None)
+        if isinstance(start, Start):
+            self.answered(start)
