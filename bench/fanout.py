@@ -61,7 +61,7 @@ def world(fake: FakeDiscord, channels: int) -> list[FakeChannel]:
     return made
 
 
-async def measured(fake: FakeDiscord, channels: list[FakeChannel]) -> tuple[float, int]:
+async def measured(fake: FakeDiscord, channels: list[FakeChannel]) -> tuple[float, str]:
     """Seconds from the due minute until every drill is out with its thread; 429s received."""
     assert TUESDAY.weekday() == 1
     with tempfile.TemporaryDirectory() as folder:
@@ -95,7 +95,7 @@ async def pending(core: Core) -> int:
     return counts.get("pending", 0)
 
 
-async def anchor(fake: FakeDiscord, channels: list[FakeChannel]) -> tuple[float, int]:
+async def anchor(fake: FakeDiscord, channels: list[FakeChannel]) -> tuple[float, str]:
     """The same client with the same pacer, core-free: a message and its thread per channel, all
     at once (what the platform side alone achieves)."""
     trace = GlobalPacer(GLOBAL_LIMIT).trace()
@@ -122,10 +122,14 @@ def _content() -> discord.http.MultipartParameters:
     return discord.http.handle_message_parameters(content="drill")
 
 
-async def counted(fake: FakeDiscord, action: Callable[[], Awaitable[object]]) -> tuple[float, int]:
-    before, began = fake.rate_limited_count, time.perf_counter()
+async def counted(fake: FakeDiscord, action: Callable[[], Awaitable[object]]) -> tuple[float, str]:
+    """Seconds ``action`` took, and the 429s it met (how many were for the global limit)."""
+    before, began = len(fake.requests), time.perf_counter()
     await action()
-    return time.perf_counter() - began, fake.rate_limited_count - before
+    elapsed = time.perf_counter() - began
+    limited = [r for r in fake.requests[before:] if r.status == 429]
+    hit = sum(1 for r in limited if isinstance(r.response, dict) and r.response.get("global"))
+    return elapsed, f"{len(limited)} ({hit} global)" if limited else "0"
 
 
 def settings(fake: FakeDiscord) -> DiscordSettings:

@@ -50,20 +50,26 @@ class Feed:
         self.sent = 0
 
     async def run(self, opening: asyncio.Future[Any] | None) -> int:
-        workers = [asyncio.create_task(self._lane()) for _ in range(self.lanes)]
+        """Fill the lanes until nothing is due; the first error (a database fault) ends it all."""
+        tasks = [asyncio.create_task(self._lane()) for _ in range(self.lanes)]
+        tasks.append(asyncio.create_task(self._fill(opening)))
         try:
-            await self._fill(opening)
-            for _ in workers:
-                await self.queue.put(None)
-            await asyncio.gather(*workers)
+            done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
+            for task in done:
+                task.result()
         finally:
-            for worker in workers:
-                worker.cancel()
-            await asyncio.gather(*workers, return_exceptions=True)
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
         return self.sent
 
     async def _fill(self, opening: asyncio.Future[Any] | None) -> None:
-        """Queue due posts until none is left and nothing more can become due."""
+        """Queue due posts until none is left and nothing more can become due, then close."""
+        await self._queue_due(opening)
+        for _ in range(self.lanes):
+            await self.queue.put(None)
+
+    async def _queue_due(self, opening: asyncio.Future[Any] | None) -> None:
         while True:
             last_look = opening is None or opening.done()  # before reading: nothing slips by
             fresh = await self._fetch()

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from bot.core.cards import Card, DrillCard
 from bot.core.ports import Paced, Posted
-from bot.core.services import feed
+from bot.core.services import delivery, feed
 from bot.core.services.context import Core
 from bot.core.services.sweep import run_due_work
 from bot.core.vocab import PostKind
@@ -115,3 +115,22 @@ async def test_drills_are_not_queued_behind_empty_weekly_leaderboards(
 def test_lanes_come_from_the_platforms() -> None:
     assert feed.lanes_for({"a": LanePlatform(send_lanes=7), "b": RecordingPlatform()}) == 7 + 4
     assert feed.lanes_for({}) == 1
+
+
+async def test_a_lane_that_dies_ends_the_run_instead_of_hanging_it(
+    core: Core, monday_morning: datetime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A database fault after a send escapes its lane: the run ends with it, the other lanes
+    and the reading of the outbox stopped (a full queue with no lane left would wait forever)."""
+
+    async def database_gone(*_args: object) -> None:
+        raise RuntimeError("database gone")
+
+    monkeypatch.setattr(delivery, "_record_sent", database_gone)
+    await channels(core, monday_morning, count=12)
+    platform = LanePlatform(send_lanes=2)
+    platform.release.set()
+    due = monday_morning + timedelta(hours=1)
+    with pytest.raises(RuntimeError, match="database gone"):
+        async with asyncio.timeout(30):
+            await run_due_work(core, {PLATFORM: platform}, due, overlap=True)
