@@ -29,6 +29,7 @@ from datetime import timedelta
 
 import discord
 from pydantic import SecretStr
+from sqlalchemy import func, select
 
 from bench.common import START, fresh_core
 from bot.core.model import Place
@@ -38,6 +39,8 @@ from bot.core.services.sweep import next_wakeup, run_due_work
 from bot.platforms.discord_app.pacing import GlobalPacer
 from bot.platforms.discord_app.refs import PLATFORM
 from bot.platforms.discord_app.runtime import DiscordRuntime, runtime_from_settings
+from bot.storage.tables import posts
+from bot.storage.uow import UnitOfWork
 from config.settings import DiscordSettings
 from tests.fakes.discord import FakeDiscord, point_discord_py_at
 from tests.fakes.discord.models import FakeChannel
@@ -72,7 +75,8 @@ async def measured(fake: FakeDiscord, channels: list[FakeChannel]) -> tuple[floa
         runtime = runtime_from_settings(core, settings(fake))
         await runtime.start()
         try:
-            return await counted(fake, lambda: fan_out(core, runtime))
+            elapsed, limited = await counted(fake, lambda: fan_out(core, runtime))
+            return elapsed, f"{limited}, posted {await posted(core)}/{len(channels)}"
         finally:
             await runtime.stop()
             await core.db.dispose()
@@ -88,6 +92,16 @@ async def fan_out(core: Core, runtime: DiscordRuntime) -> None:
         assert wake is not None
         await asyncio.sleep(max(0.0, (wake - start).total_seconds() - (time.monotonic() - began)))
         now = max(wake, start + timedelta(seconds=time.monotonic() - began))
+
+
+async def posted(core: Core) -> int:
+    """Drills recorded as sent with their thread (a post given up on is not)."""
+
+    def count(uow: UnitOfWork) -> int:
+        query = select(func.count()).where(posts.c.kind == "drill", posts.c.status == "sent")
+        return int(uow.connection.execute(query.where(posts.c.thread_ref.is_not(None))).scalar())
+
+    return await core.db.run(count)
 
 
 async def pending(core: Core) -> int:
