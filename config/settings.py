@@ -87,6 +87,8 @@ class DiscordSettings(_Section):
     # Discord allows one IDENTIFY per 5 s per concurrency bucket; on PostgreSQL the processes
     # take turns through the database (see bot/platforms/discord_app/identify_gate.py).
     identify_seconds: float = Field(5.0, gt=0, le=60)
+    # Discord's global limit for this bot (50 unless Discord raised it): requests are paced under it
+    global_rate: int = Field(50, ge=1)
 
     @field_validator("shard_ids", mode="before")
     @classmethod

@@ -1,7 +1,7 @@
 """The port: what the core asks of a platform. Discord, Slack and the console implement it.
 
-``Platform`` is required; ``Adopts`` and ``AlertsAdmins`` are what a platform may add, and the core
-uses them when a platform has them (checked with ``isinstance``).
+``Platform`` is required; ``Adopts``, ``AlertsAdmins`` and ``Paced`` are what a platform may add,
+and the core uses them when a platform has them (checked with ``isinstance``).
 """
 
 from __future__ import annotations
@@ -59,6 +59,18 @@ class Platform(Protocol):
         self, channel_ref: str, thread_ref: str | None, card: Card, idempotency_key: str
     ) -> Posted:
         """Post ``card`` (a drill post also opens its thread); raise ``SendFailed`` on failure."""
+        ...
+
+
+@runtime_checkable
+class Paced(Protocol):
+    """A platform that paces its own sends by the platform's rate limits (the limit headers it
+    has seen, Retry-After), so the core may keep ``send_lanes`` posts in flight on it at once and
+    leave the timing to it."""
+
+    @property
+    def send_lanes(self) -> int:
+        """How many posts it can usefully take at once to stay at its rate limit."""
         ...
 
 

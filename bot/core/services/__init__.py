@@ -20,8 +20,9 @@ What the adapters (``bot.platforms``) may call, by module:
 - ``connections``: ``record_connection`` (a runtime's connection state, for ``drillbot status``).
 - ``context``: ``Core``, the type every adapter is handed.
 
-``rounds``, ``delivery``, ``outgoing`` (what a post shows), ``recovery`` (answers kept after an
-adoption) and ``problems`` (faults told to admins) are the sweep's internals; the import contract in
+``rounds``, ``feed`` (due posts handed to the platforms continuously), ``delivery`` (one post's
+attempt), ``outgoing`` (what a post shows), ``recovery`` (answers kept after an adoption) and
+``problems`` (faults told to admins) are the sweep's internals; the import contract in
 ``pyproject.toml`` keeps adapters out of them and out of ``bot.storage``. What a platform may add
-to the port (``Adopts``, ``AlertsAdmins``) is in ``bot.core.ports``.
+to the port (``Adopts``, ``AlertsAdmins``, ``Paced``) is in ``bot.core.ports``.
 """

@@ -11,7 +11,6 @@ its thread kept) instead of being sent again.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -32,8 +31,8 @@ MAX_BACKOFF = timedelta(minutes=30)
 PROBLEM_BACKOFF = timedelta(minutes=30)  # faults only an admin can fix: 30 min doubling to 6 h
 MAX_PROBLEM_BACKOFF = timedelta(hours=6)
 LOOK_BACK = timedelta(minutes=5)  # clocks differ: look for a post a little before its claim
-BATCH = 100
-__all__ = ["BATCH", "NotReady", "NothingToSend", "Outcome", "attempt", "backoff", "deliver_due"]
+BATCH = 100  # posts read from the outbox at a time
+__all__ = ["BATCH", "NotReady", "NothingToSend", "Outcome", "attempt", "backoff", "deliver_one"]
 
 
 @dataclass(frozen=True)
@@ -42,28 +41,6 @@ class Outcome:
 
     sent: bool
     failure: SendFailed | None = None
-
-
-async def deliver_due(
-    core: Core, platforms: Mapping[str, Platform], now: datetime, concurrency: int = 1
-) -> int:
-    """Send every post that is due, batch after batch; returns how many went out.
-
-    With ``concurrency`` above one, that many posts are in flight at once, so one post's database
-    work overlaps another's request (the order of posts is then no longer strict).
-    """
-    sent = 0
-    lanes = asyncio.Semaphore(concurrency)
-
-    async def one(job: PostJob) -> int:
-        async with lanes:
-            return await deliver_one(core, platforms, job, now)
-
-    while True:
-        jobs = await core.db.run(lambda uow: uow.posts.due(now, BATCH))
-        sent += sum(await asyncio.gather(*(one(job) for job in jobs)))
-        if len(jobs) < BATCH:
-            return sent
 
 
 async def deliver_one(

@@ -113,7 +113,8 @@ async def streak_card(core: Core, actor: Actor, channel: Channel, now: datetime)
 
 
 async def queue_weekly_posts(core: Core, now: datetime) -> int:
-    """Claim the weekly leaderboard post of every channel whose time has come, once per week."""
+    """Claim the weekly leaderboard post of every channel whose time has come, once per week
+    (unless nobody scored that week); returns how many channels' time had come."""
     queued = 0
     while batch := await core.db.run(lambda uow: _queue_weekly(uow, core, now)):
         queued += batch
@@ -126,9 +127,16 @@ def _queue_weekly(uow: UnitOfWork, core: Core, now: datetime) -> int:
         assert channel.next_weekly_at is not None
         monday, _ = previous_week(channel.next_weekly_at, channel.settings.zone)
         fresh = now - channel.next_weekly_at <= max(core.grace, WEEKLY_LATENESS)
-        if fresh and not channel.settings.paused:
+        if fresh and not channel.settings.paused and _anyone_scored(uow, channel, monday):
             post = NewPost(channel.id, PostKind.LEADERBOARD, week_start=monday)
             uow.posts.claim(keys.weekly_post(channel.id, monday), now, post)
         uow.channels.set_next_weekly(channel.id, next_weekly_after(channel.settings, now))
     uow.commit()
     return len(due)
+
+
+def _anyone_scored(uow: UnitOfWork, channel: Channel, monday: date) -> bool:
+    """A week nobody scored in has no leaderboard: none is queued (a thousand empty ones on a
+    Monday morning would otherwise stand in the outbox ahead of that morning's drills)."""
+    sunday = monday + timedelta(days=6)
+    return bool(uow.scores.top(channel.id, monday, sunday, 1, ANSWER_POINTS, VOTE_POINTS))

@@ -14,11 +14,9 @@ from datetime import datetime
 from bot.core.ports import Platform
 from bot.core.services.blind import reveal_due_rounds
 from bot.core.services.context import Core
-from bot.core.services.delivery import deliver_due
+from bot.core.services.feed import deliver_due, lanes_for
 from bot.core.services.rounds import close_due_rounds, open_due_rounds
 from bot.core.services.standings import queue_weekly_posts
-
-OVERLAP_SENDS = 4  # posts in flight at once when overlapping; platforms pace them themselves
 
 
 @dataclass(frozen=True)
@@ -33,8 +31,9 @@ async def run_due_work(
     core: Core, platforms: Mapping[str, Platform], now: datetime, overlap: bool = False
 ) -> SweepReport:
     """Do everything due at ``now``. With ``overlap`` the first drills go out while later channels'
-    rounds are still being opened (a paced platform is then never idle); without it, the order of
-    posts is fully deterministic, which the console's transcript relies on."""
+    rounds are still being opened, with as many posts in flight as the platforms take (each paces
+    itself, so it is never idle); without it, posts go one at a time in a fully deterministic
+    order, which the console's transcript relies on."""
     # Close first so a weekly leaderboard due at the same minute sees the final scores.
     await reveal_due_rounds(core, now)
     closed = await close_due_rounds(core, now)
@@ -43,12 +42,13 @@ async def run_due_work(
         opened = await open_due_channels(core, now)
         return SweepReport(len(closed), weekly, opened, await deliver_due(core, platforms, now))
     opening = asyncio.ensure_future(open_due_channels(core, now))
-    sent = 0
-    while not opening.done():
-        sent += await deliver_due(core, platforms, now, OVERLAP_SENDS)
-        await asyncio.wait({opening}, timeout=0.05)
-    sent += await deliver_due(core, platforms, now, OVERLAP_SENDS)
-    return SweepReport(len(closed), weekly, opening.result(), sent)
+    try:
+        sent = await deliver_due(core, platforms, now, lanes_for(platforms), opening)
+    except BaseException:
+        opening.cancel()
+        await asyncio.gather(opening, return_exceptions=True)
+        raise
+    return SweepReport(len(closed), weekly, await opening, sent)
 
 
 async def open_due_channels(core: Core, now: datetime) -> int:

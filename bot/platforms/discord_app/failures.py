@@ -14,6 +14,7 @@ from bot.core.ports import SendFailed
 
 MISSING_ACCESS, MISSING_PERMISSIONS = 50001, 50013
 UNKNOWN_CHANNEL = 10003
+TOO_MANY_REQUESTS = 429
 TRANSPORT_ERRORS = (aiohttp.ClientError, asyncio.TimeoutError, OSError)
 
 
@@ -22,6 +23,14 @@ def permission_hint(where: str) -> str:
         "Drillbot needs Send Messages, Create Public Threads and Send Messages in Threads "
         f"in {where}"
     )
+
+
+def _retry_after(error: discord.HTTPException) -> float:
+    headers = getattr(error.response, "headers", None) or {}
+    try:
+        return float(headers.get("Retry-After", 1))
+    except ValueError:
+        return 1.0
 
 
 def send_failed(error: BaseException, where: str) -> SendFailed:
@@ -36,6 +45,9 @@ def send_failed(error: BaseException, where: str) -> SendFailed:
         return SendFailed(f"Discord: {where} not found ({error.code})", permanent=gone)
     if isinstance(error, discord.RateLimited):
         return SendFailed("Discord rate limit", retry_after=error.retry_after)
+    if isinstance(error, discord.HTTPException) and error.status == TOO_MANY_REQUESTS:
+        # discord.py gave up after retrying its 429s: a rate limit still, not a rejection.
+        return SendFailed("Discord rate limit (429)", retry_after=_retry_after(error))
     if isinstance(error, discord.DiscordServerError | discord.GatewayNotFound):
         return SendFailed(f"Discord is having trouble ({type(error).__name__})")
     if isinstance(error, discord.HTTPException):

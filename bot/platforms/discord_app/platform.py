@@ -19,6 +19,7 @@ from bot.core.ports import Posted, SendFailed
 from bot.core.text import clip
 from bot.platforms.discord_app.failures import TRANSPORT_ERRORS, send_failed
 from bot.platforms.discord_app.outbound import Where, outgoing
+from bot.platforms.discord_app.pacing import GlobalPacer
 from bot.platforms.discord_app.refs import PLATFORM, nonce_for
 
 if TYPE_CHECKING:  # importing discord.types first at run time is circular
@@ -46,10 +47,17 @@ def label(target: Sendable) -> str:
 class DiscordPlatform:
     name = PLATFORM
 
-    def __init__(self, clock: Callable[[], datetime]) -> None:
+    def __init__(self, clock: Callable[[], datetime], pacer: GlobalPacer | None = None) -> None:
         self.client: discord.Client | None = None  # set by the runtime while connected
         self.reads_content = True  # False when the Message Content intent was not granted
+        self.pacer = pacer or GlobalPacer()  # the runtime hooks it into the client's requests
         self._clock = clock
+
+    @property
+    def send_lanes(self) -> int:
+        """Posts worth having in flight at once: a second's worth of the global limit, so the
+        pacer always has a request waiting (it, not the lanes, decides when each goes out)."""
+        return self.pacer.limit
 
     async def deliver(
         self, channel_ref: str, thread_ref: str | None, card: Card, idempotency_key: str

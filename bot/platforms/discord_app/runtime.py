@@ -32,6 +32,7 @@ from bot.platforms.discord_app.events import DiscordServices, EventTasks, Handle
 from bot.platforms.discord_app.identify_gate import GatedShardedClient, IdentifyGate
 from bot.platforms.discord_app.inbound import MessageEvents
 from bot.platforms.discord_app.intents import CONTENT_MISSING, content_granted, intents
+from bot.platforms.discord_app.pacing import GlobalPacer
 from bot.platforms.discord_app.platform import DiscordPlatform
 from bot.platforms.discord_app.watch import ConnectionEvents, GatewayLost, guard_frames
 from config.settings import DiscordSettings
@@ -71,9 +72,10 @@ class DiscordRuntime:
         self.settings = settings
         self.client_class = client_class
         self.client: discord.Client | None = None
-        self._options = dict(client_options or {})
+        pacer = GlobalPacer(settings.global_rate)
+        self._options = {"http_trace": pacer.trace(), **(client_options or {})}
         self._ready_timeout = ready_timeout
-        platform = DiscordPlatform(clock)
+        platform = DiscordPlatform(clock, pacer)
         self._services = DiscordServices(core, platform, clock, defer_after, modal_timeout)
         self._messages = MessageEvents(self._services)
         self._components = ComponentEvents(self._services)

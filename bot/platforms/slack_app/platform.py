@@ -36,6 +36,10 @@ log = logging.getLogger(__name__)
 Send = Callable[..., Awaitable[AsyncSlackResponse]]
 TeamOf = Callable[[str], Awaitable[str | None]]
 REMEMBERED_POSTS = 1_000
+# Posts in flight at once. Slack paces chat.postMessage per channel (about one a second, which
+# ``ChannelPacer`` keeps) and publishes no workspace figure; a 429 still met is retried by the SDK
+# after its Retry-After, then by the core's backoff, which honours Retry-After too.
+SEND_LANES = 20
 ALT_TEXT_CHARS = 1_000  # Slack's limit for a file's alt_txt
 
 
@@ -57,6 +61,11 @@ class SlackPlatform:
         self._team_of = team_of
         self._sent: OrderedDict[str, Posted] = OrderedDict()
         self._bot_ids: dict[str, str | None] = {}
+
+    @property
+    def send_lanes(self) -> int:
+        """How many posts the core may hand over at once: they queue per channel here."""
+        return SEND_LANES
 
     async def deliver(
         self, channel_ref: str, thread_ref: str | None, card: Card, idempotency_key: str

@@ -41,6 +41,7 @@ class RestServer:
         self.faults = Faults()
         self.limiter = RateLimiter()
         self.rate_limited_count = 0
+        self.global_limited_count = 0
         self.server_errors: list[str] = []
         self.request_seen = asyncio.Event()
 
@@ -82,10 +83,11 @@ class RestServer:
             return await self._lose(request, handler)
         if fault is not None:
             return self._fault_response(fault, bucket)
-        wait = self.limiter.check(limit_key)
-        if wait is not None:
+        limited = self.limiter.check(limit_key, exempt=record.path.startswith(_NO_BOT_AUTH))
+        if limited is not None:
             self.rate_limited_count += 1
-            return rate_limited(round(wait, 3), bucket)
+            self.global_limited_count += limited[1]
+            return rate_limited(round(limited[0], 3), bucket, is_global=limited[1])
         response = await self._call(request, handler)
         if response.status != 429:
             response.headers.update(self.limiter.headers(limit_key, bucket))

@@ -150,6 +150,11 @@ class FakeDiscord(MemberActions, WorldBuilding):
         return self._rest.rate_limited_count
 
     @property
+    def global_limited_count(self) -> int:
+        """429s for the global limit (also counted in ``rate_limited_count``)."""
+        return self._rest.global_limited_count
+
+    @property
     def server_errors(self) -> list[str]:
         """Tracebacks of bugs in the fake itself (answered with HTTP 400)."""
         return self._rest.server_errors
@@ -266,9 +271,16 @@ class FakeDiscord(MemberActions, WorldBuilding):
         (the client cannot tell whether its request was carried out)."""
         self._rest.faults.add(Fault(method.upper(), route, LOST, count, 0.0, False, None, None))
 
-    def rate_limit(self, per_second: int | None) -> None:
-        """Enforce ``per_second`` requests per route bucket with real 429s (None: off)."""
+    def rate_limit(self, per_second: int | None, *, window: float = 1.0) -> None:
+        """Enforce ``per_second`` requests per route bucket (per ``window`` seconds) with real
+        429s and X-RateLimit-* headers (None: off)."""
         self._rest.limiter.per_second = per_second
+        self._rest.limiter.route_window = window
+
+    def global_rate_limit(self, per_second: int | None) -> None:
+        """Enforce Discord's global limit: ``per_second`` requests of any route in any second
+        (interaction routes exempt), else 429 with ``X-RateLimit-Global`` (None: off)."""
+        self._rest.limiter.global_per_second = per_second
 
     async def dispatch(self, event: str, data: Any, *, intent: int | None = None) -> None:
         """Send an arbitrary dispatch event to every session."""

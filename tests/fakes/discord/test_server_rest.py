@@ -43,6 +43,23 @@ async def test_rate_limit_enforcement_sends_real_429s(fake: FakeDiscord) -> None
     assert fake.rate_limited_count == 1
 
 
+async def test_the_global_limit_counts_every_route_but_interactions(fake: FakeDiscord) -> None:
+    fake.global_rate_limit(2)
+    headers = {"Authorization": f"Bot {fake.token}"}
+    paths = ("/users/@me", "/gateway/bot", "/webhooks/1/no-such-token", "/users/@me")
+    answers = []
+    async with aiohttp.ClientSession(headers=headers) as http:
+        for path in paths:
+            async with http.get(f"{fake.api_url}{path}") as response:
+                answers.append((response.status, response.headers, await response.json()))
+    assert [status for status, _, _ in answers] == [200, 200, 405, 429]  # the webhook: not limited
+    _, limited_headers, body = answers[-1]
+    assert limited_headers["X-RateLimit-Global"] == "true"
+    assert limited_headers["X-RateLimit-Scope"] == "global"
+    assert body["global"] is True and 0 < body["retry_after"] <= 1
+    assert fake.global_limited_count == fake.rate_limited_count == 1
+
+
 async def test_unknown_route_is_404_json_and_recorded(fake: FakeDiscord) -> None:
     headers = {"Authorization": f"Bot {fake.token}"}
     async with aiohttp.ClientSession(headers=headers) as http:

@@ -146,7 +146,7 @@ def rate_limited(retry_after: float, bucket: str, *, is_global: bool = False) ->
         "X-RateLimit-Reset": f"{time.time() + retry_after:.3f}",
         "X-RateLimit-Reset-After": f"{retry_after:.3f}",
         "X-RateLimit-Bucket": bucket,
-        "X-RateLimit-Scope": "shared" if not is_global else "user",
+        "X-RateLimit-Scope": "global" if is_global else "shared",
     }
     if is_global:
         headers["X-RateLimit-Global"] = "true"
@@ -159,23 +159,32 @@ def rate_limited(retry_after: float, bucket: str, *, is_global: bool = False) ->
 
 
 class RateLimiter:
-    """Optional enforcement: at most ``per_second`` requests per route bucket per second."""
+    """Optional enforcement, in sliding windows: at most ``per_second`` requests per route bucket
+    (or ``route_limit`` per ``route_window`` seconds), and at most ``global_per_second`` requests
+    of any route a second (Discord's global limit; interaction routes are exempt, as on Discord)."""
 
     def __init__(self) -> None:
         self.per_second: int | None = None
+        self.route_window = 1.0
+        self.global_per_second: int | None = None
         self._hits: dict[str, deque[float]] = {}
+        self._global: deque[float] = deque()
 
-    def check(self, key: str) -> float | None:
-        """``None`` if allowed (and counted), else the seconds to wait."""
-        if self.per_second is None:
-            return None
+    def check(self, key: str, *, exempt: bool = False) -> tuple[float, bool] | None:
+        """``None`` if allowed (and counted), else the seconds to wait and whether it is global."""
         now = time.monotonic()
-        window = self._hits.setdefault(key, deque())
-        while window and now - window[0] >= 1.0:
-            window.popleft()
-        if len(window) >= self.per_second:
-            return max(0.001, 1.0 - (now - window[0]))
-        window.append(now)
+        if self.global_per_second is not None and not exempt:
+            wait = _full(self._global, self.global_per_second, 1.0, now)
+            if wait is not None:
+                return wait, True
+        if self.per_second is not None:
+            window = self._hits.setdefault(key, deque())
+            wait = _full(window, self.per_second, self.route_window, now)
+            if wait is not None:
+                return wait, False
+            window.append(now)
+        if self.global_per_second is not None and not exempt:
+            self._global.append(now)
         return None
 
     def headers(self, key: str, bucket: str) -> dict[str, str]:
@@ -183,7 +192,8 @@ class RateLimiter:
         window = self._hits.get(key) or deque()
         now = time.monotonic()
         remaining = max(0, limit - len(window)) if self.per_second else limit - 1
-        reset_after = 1.0 - (now - window[0]) if self.per_second and window else 1.0
+        span = self.route_window
+        reset_after = span - (now - window[0]) if self.per_second and window else span
         return {
             "X-RateLimit-Limit": str(limit),
             "X-RateLimit-Remaining": str(remaining),
@@ -191,3 +201,12 @@ class RateLimiter:
             "X-RateLimit-Reset-After": f"{max(reset_after, 0.001):.3f}",
             "X-RateLimit-Bucket": bucket,
         }
+
+
+def _full(window: deque[float], limit: int, span: float, now: float) -> float | None:
+    """Seconds until ``window`` (request times) has room for one more within ``span``, or None."""
+    while window and now - window[0] >= span:
+        window.popleft()
+    if len(window) >= limit:
+        return max(0.001, span - (now - window[0]))
+    return None

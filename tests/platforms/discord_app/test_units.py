@@ -184,6 +184,7 @@ def error(cls: type[discord.HTTPException], status: int, code: int) -> discord.H
         (error(discord.NotFound, 404, 10008), False, False),
         (error(discord.DiscordServerError, 503, 0), False, False),
         (error(discord.HTTPException, 400, 50035), True, False),
+        (error(discord.HTTPException, 429, 0), False, False),  # discord.py's 429 retries ran out
         (aiohttp.ClientConnectionError("reset"), False, False),
         (TimeoutError(), False, False),
     ],
@@ -196,6 +197,13 @@ def test_errors_map_to_retries_and_hints(
     assert (mapped.admin_hint is not None) is hinted
     if hinted:
         assert mapped.admin_hint is not None and mapped.admin_hint.endswith("in #daily")
+
+
+def test_a_429_left_after_discord_py_retries_is_retried_after_retry_after() -> None:
+    response = SimpleNamespace(status=429, reason="x", headers={"Retry-After": "3"})
+    failure = discord.HTTPException(response, {"code": 0, "message": "rate limited"})  # type: ignore[arg-type]
+    mapped = send_failed(failure, "#daily")
+    assert (mapped.permanent, mapped.retry_after) == (False, 3.0)
 
 
 def test_the_application_id_comes_from_the_token() -> None:

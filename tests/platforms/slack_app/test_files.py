@@ -19,7 +19,11 @@ async def test_an_export_is_uploaded_to_a_dm_with_the_member(driver: Driver) -> 
     assert ask.params["alt_txt"].startswith("A zip archive of Drillbot data")
     [upload] = driver.fake.uploads.values()
     assert upload.data is not None and len(upload.data) == int(ask.params["length"])
-    assert zipfile.ZipFile(io.BytesIO(upload.data)).namelist() == ["answers.csv", "reviews.csv", "scores.csv"]
+    assert zipfile.ZipFile(io.BytesIO(upload.data)).namelist() == [
+        "answers.csv",
+        "reviews.csv",
+        "scores.csv",
+    ]
     [done] = driver.fake.calls_to("files.completeUploadExternal")
     dm = driver.fake.open_dm(driver.users["bob"])
     assert done.params["channel_id"] == dm == upload.channel
