@@ -18,6 +18,7 @@ from bot.core.coach import ReviewMark
 from bot.core.errors import StorageUnavailable
 from bot.core.model import Actor, Channel, Place, Round
 from bot.core.services.context import Core, catalogue_for
+from bot.core.services.votes import round_in
 from bot.core.text import clean_input, clip, one_line
 from bot.core.vocab import RoundMode
 from bot.storage.uow import UnitOfWork
@@ -89,7 +90,7 @@ def _target(
             return "Answer an on-demand drill ('drill') first; then 'review self' rates it."
         return _with_drill(uow, core, round_, answer.id, 1, member_id)
     number = _number(which)
-    round_ = _round_here(uow, channel, place, now)
+    round_ = round_in(uow, channel.id, place, now)
     answer_id = uow.answers.by_number(round_.id, number) if round_ and number else None
     author = uow.answers.author_of(answer_id) if answer_id else None
     if round_ is None or answer_id is None or author is None:
@@ -121,14 +122,6 @@ def _with_drill(
 
 def _number(text: str) -> int | None:
     return int(text) if text.isascii() and text.isdigit() and len(text) <= 6 else None
-
-
-def _round_here(uow: UnitOfWork, channel: Channel, place: Place, now: datetime) -> Round | None:
-    if place.thread_ref is not None:
-        round_ = uow.rounds.by_thread(place.thread_ref)
-        if round_ is not None and round_.channel_id == channel.id:
-            return round_
-    return uow.rounds.latest_open_daily(channel.id, shown_at=now)
 
 
 def _not_allowed(target: Target, reviewer_id: int, now: datetime) -> str | None:

@@ -76,13 +76,17 @@ def _channel_of(place: Place) -> tuple[str, str, str]:
 
 def _round_here(uow: UnitOfWork, place: Place, now: datetime) -> Round | None:
     channel = uow.channels.find(place.platform, place.space_ref, place.channel_ref)
-    if channel is None:
-        return None
+    return round_in(uow, channel.id, place, now) if channel is not None else None
+
+
+def round_in(uow: UnitOfWork, channel_id: int, place: Place, now: datetime) -> Round | None:
+    """What ``vote N`` and ``review N`` number within: the round of this thread (if it belongs to
+    the channel), else the channel's newest open daily round whose answers are shown."""
     if place.thread_ref is not None:
         round_ = uow.rounds.by_thread(place.thread_ref)
-        if round_ is not None and round_.channel_id == channel.id:
+        if round_ is not None and round_.channel_id == channel_id:
             return round_
-    return uow.rounds.latest_open_daily(channel.id, shown_at=now)
+    return uow.rounds.latest_open_daily(channel_id, shown_at=now)
 
 
 def _toggle(
