@@ -24,3 +24,14 @@ async def scratch_schema(url: str) -> AsyncIterator[dict[str, object]]:
         async with admin.begin() as connection:
             await connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         await admin.dispose()
+
+
+@asynccontextmanager
+async def kept_schema(url: str, schema: str) -> AsyncIterator[dict[str, object]]:
+    """Like ``scratch_schema``, but the schema is named, created only if missing and kept, so a
+    later run finds what an earlier one generated."""
+    admin = create_engine(url)
+    async with admin.begin() as connection:
+        await connection.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
+    await admin.dispose()
+    yield {"connect_args": {"server_settings": {"search_path": schema}}}
