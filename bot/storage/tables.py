@@ -129,6 +129,7 @@ answers = Table(
     _when("created_at"),
     _when("updated_at"),
     UniqueConstraint("round_id", "member_id", "late"),
+    Index(None, "member_id", "created_at"),  # one member's answers, newest first (migration 0010)
 )
 
 answer_messages = Table(
@@ -219,7 +220,35 @@ round_scores = Table(
     Column("points", Integer, nullable=False),
     UniqueConstraint("round_id", "member_id"),
     Index(None, "channel_id", "local_date"),
-    Index(None, "channel_id", "member_id"),
+    Index(None, "channel_id", "member_id", "local_date"),  # one member's days (migration 0010)
+)
+
+# Running sums of ``round_scores`` per member, by week (Monday of ``local_date``) and all time, so a
+# leaderboard ranks one row per member instead of summing every round (migration 0010). Database
+# triggers add each round_scores row as it is inserted, whoever inserts it (settling a round, an
+# on-demand answer, an archive import). round_scores rows are never updated, and leave only with
+# their channel, whose totals go with it.
+weekly_totals = Table(
+    "weekly_totals",
+    metadata,
+    Column("channel_id", ForeignKey("channels.id", ondelete="CASCADE"), primary_key=True),
+    Column("week_start", Date, primary_key=True),
+    Column("member_id", ForeignKey("members.id"), primary_key=True),
+    Column("points", Integer, nullable=False),
+    Column("answers", Integer, nullable=False),
+    Column("votes", Integer, nullable=False),
+    Index(None, "channel_id", "week_start", "points"),
+)
+
+all_time_totals = Table(
+    "all_time_totals",
+    metadata,
+    Column("channel_id", ForeignKey("channels.id", ondelete="CASCADE"), primary_key=True),
+    Column("member_id", ForeignKey("members.id"), primary_key=True),
+    Column("points", Integer, nullable=False),
+    Column("answers", Integer, nullable=False),
+    Column("votes", Integer, nullable=False),
+    Index(None, "channel_id", "points"),
 )
 
 streaks = Table(

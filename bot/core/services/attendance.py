@@ -63,14 +63,19 @@ def standing(
 def streaks_today(
     uow: UnitOfWork, channel: Channel, member_ids: Sequence[int], now: datetime
 ) -> dict[int, int]:
-    """The streaks of several members today (the leaderboard's column)."""
+    """The streaks of several members today (the leaderboard's column), read in three statements
+    whatever their number: their states, the drill days since the earliest last day, their rests."""
     today = local_date(now, channel.settings.zone)
     states = uow.streaks.states(channel.id, member_ids)
-    found = {}
-    for member_id, state in states.items():
-        missed = _missed(uow, channel.id, member_id, state.last_day, today)
-        found[member_id] = current_as_of(state, missed)
-    return found
+    since = min((s.last_day for s in states.values() if s.last_day is not None), default=today)
+    drill_days = uow.rounds.drill_days(channel.id, since, today) if since < today else []
+    rests = uow.streaks.rests_of(channel.id, list(states), since, today) if drill_days else {}
+    return {
+        member_id: current_as_of(
+            state, missed_between(drill_days, rests.get(member_id, ()), state.last_day, today)
+        )
+        for member_id, state in states.items()
+    }
 
 
 def news(uow: UnitOfWork, channel: Channel, member_id: int) -> list[str]:

@@ -13,9 +13,9 @@ from datetime import date, datetime
 
 from bot.core.model import Actor, Channel, MemberAnswer, Problem
 from bot.core.schedule import current_week
+from bot.core.scoring import ANSWER_POINTS, VOTE_POINTS
 from bot.core.services import attendance
 from bot.core.services.context import Core, catalogue_for
-from bot.core.services.standings import period_standings
 from bot.core.vocab import RoundMode
 from bot.storage.uow import UnitOfWork
 from drills import Catalogue
@@ -78,9 +78,8 @@ def _summary(
     now: datetime,
 ) -> HomeSummary:
     state, current, freezes = attendance.standing(uow, channel, member_id, now)
-    first, last = current_week(now, channel.settings.zone)
-    week = period_standings(uow, channel, first, last)
-    points = next((s.points for s in week if s.member_id == member_id), 0)
+    week = current_week(now, channel.settings.zone)
+    points = uow.scores.member_points(channel.id, member_id, week, ANSWER_POINTS, VOTE_POINTS)
     recent = _recent(uow, core, history)
     return HomeSummary(
         actor.display_name, channel.channel_ref, current, state.longest, freezes, points, recent

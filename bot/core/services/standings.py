@@ -12,7 +12,7 @@ from bot.core.schedule import current_week, next_weekly_after, previous_week
 from bot.core.scoring import ANSWER_POINTS, VOTE_POINTS
 from bot.core.services import attendance
 from bot.core.services.context import Core
-from bot.core.vocab import PostKind, RoundMode
+from bot.core.vocab import PostKind
 from bot.storage.uow import UnitOfWork
 
 LEADERBOARD_SIZE = 10
@@ -20,37 +20,12 @@ LEADERBOARD_SIZE = 10
 WEEKLY_LATENESS = timedelta(days=1)
 
 
-def period_standings(
-    uow: UnitOfWork, channel: Channel, first: date | None, last: date | None
-) -> list[Standing]:
-    """Settled scores plus what open daily rounds in the period have earned so far (no bonus yet)."""
-    totals = {s.member_id: s for s in uow.scores.standings(channel.id, first, last)}
-    for round_ in uow.rounds.open_in(channel.id, first or date.min, last or date.max):
-        if round_.mode is RoundMode.DAILY:
-            for member_id, name, votes in uow.answers.live_votes(round_.id):
-                before = totals.get(member_id, Standing(member_id, name, 0, 0, 0))
-                totals[member_id] = Standing(
-                    member_id,
-                    before.display_name,
-                    before.points + ANSWER_POINTS + votes * VOTE_POINTS,
-                    before.answers + 1,
-                    before.votes + votes,
-                )
-    return list(totals.values())
-
-
 def top_standings(
-    uow: UnitOfWork, channel: Channel, first: date | None, last: date | None, now: datetime
+    uow: UnitOfWork, channel: Channel, monday: date | None, now: datetime
 ) -> tuple[Standing, ...]:
-    """The leaderboard's rows: ranked and cut to size in the database, then given current streaks."""
-    ranked = uow.scores.top(
-        channel.id,
-        first or date.min,
-        last or date.max,
-        LEADERBOARD_SIZE,
-        ANSWER_POINTS,
-        VOTE_POINTS,
-    )
+    """The leaderboard's rows for the week from ``monday`` (all time when None): ranked and cut to
+    size in the database, then given current streaks."""
+    ranked = uow.scores.top(channel.id, monday, LEADERBOARD_SIZE, ANSWER_POINTS, VOTE_POINTS)
     return tuple(_with_streaks(uow, channel, ranked, now))
 
 
@@ -68,13 +43,11 @@ def _with_streaks(
 async def leaderboard(core: Core, channel: Channel, all_time: bool, now: datetime) -> Reply:
     def work(uow: UnitOfWork) -> Reply:
         if all_time:
-            rows = top_standings(uow, channel, None, None, now)
+            rows = top_standings(uow, channel, None, now)
             return Reply(LeaderboardCard("All-time leaderboard", rows))
         first, last = current_week(now, channel.settings.zone)
         title = f"This week's leaderboard ({first:%d %b}–{last:%d %b})"
-        return Reply(
-            LeaderboardCard(title, top_standings(uow, channel, first, last, now), first, last)
-        )
+        return Reply(LeaderboardCard(title, top_standings(uow, channel, first, now), first, last))
 
     return await core.db.run(work)
 
@@ -82,7 +55,7 @@ async def leaderboard(core: Core, channel: Channel, all_time: bool, now: datetim
 def weekly_card(uow: UnitOfWork, channel: Channel, monday: date, now: datetime) -> LeaderboardCard:
     sunday = monday + timedelta(days=6)
     title = f"Weekly leaderboard: {monday:%d %b}–{sunday:%d %b}"
-    rows = top_standings(uow, channel, monday, sunday, now)
+    rows = top_standings(uow, channel, monday, now)
     moves = _moves(uow, channel, monday, rows)
     return LeaderboardCard(title, rows, monday, sunday, moves)
 
@@ -91,8 +64,8 @@ def _moves(
     uow: UnitOfWork, channel: Channel, monday: date, rows: tuple[Standing, ...]
 ) -> tuple[int | None, ...]:
     """Places gained (positive) or lost since the week before; None when new to its top 10."""
-    week_before = (monday - timedelta(days=7), monday - timedelta(days=1))
-    ranked = uow.scores.top(channel.id, *week_before, LEADERBOARD_SIZE, ANSWER_POINTS, VOTE_POINTS)
+    week_before = monday - timedelta(days=7)
+    ranked = uow.scores.top(channel.id, week_before, LEADERBOARD_SIZE, ANSWER_POINTS, VOTE_POINTS)
     before = {s.member_id: place for place, s in enumerate(ranked, start=1)}
     return tuple(
         before[s.member_id] - place if s.member_id in before else None
@@ -138,5 +111,4 @@ def _queue_weekly(uow: UnitOfWork, core: Core, now: datetime) -> int:
 def _anyone_scored(uow: UnitOfWork, channel: Channel, monday: date) -> bool:
     """A week nobody scored in has no leaderboard: none is queued (a thousand empty ones on a
     Monday morning would otherwise stand in the outbox ahead of that morning's drills)."""
-    sunday = monday + timedelta(days=6)
-    return bool(uow.scores.top(channel.id, monday, sunday, 1, ANSWER_POINTS, VOTE_POINTS))
+    return bool(uow.scores.top(channel.id, monday, 1, ANSWER_POINTS, VOTE_POINTS))

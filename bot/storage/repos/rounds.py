@@ -20,6 +20,15 @@ _BY_THREAD = (
     .order_by(rounds.c.id.desc())
     .limit(1)
 )
+# Read for every streak shown (``streak``, App Home, leaderboards): built once, run with bind
+# parameters.
+_DRILL_DAYS = (
+    select(rounds.c.local_date)
+    .where(rounds.c.channel_id == bindparam("channel_id"), rounds.c.mode == RoundMode.DAILY)
+    .where(rounds.c.status != RoundStatus.SKIPPED)
+    .where(rounds.c.local_date > bindparam("after"), rounds.c.local_date < bindparam("before"))
+    .order_by(rounds.c.local_date)
+)
 
 
 def _round(row: Any) -> Round:
@@ -118,14 +127,8 @@ class RoundRepo:
 
     def drill_days(self, channel_id: int, after: date, before: date) -> list[date]:
         """Local dates strictly between ``after`` and ``before`` on which a daily drill was posted."""
-        query = (
-            select(rounds.c.local_date)
-            .where(rounds.c.channel_id == channel_id, rounds.c.mode == RoundMode.DAILY)
-            .where(rounds.c.status != RoundStatus.SKIPPED)
-            .where(rounds.c.local_date > after, rounds.c.local_date < before)
-            .order_by(rounds.c.local_date)
-        )
-        return list(self._c.execute(query).scalars())
+        params = {"channel_id": channel_id, "after": after, "before": before}
+        return list(self._c.execute(_DRILL_DAYS, params).scalars())
 
     def is_drill_day(self, channel_id: int, day: date) -> bool:
         found = self.daily_on(channel_id, day)

@@ -3,15 +3,48 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 
-from sqlalchemy import Connection, false, func, literal, select, union_all
+from sqlalchemy import Connection, Date, Integer, Select, bindparam, false, func, select
 
 from bot.core.model import Standing
 from bot.core.scoring import RoundScore
 from bot.core.vocab import RoundMode, RoundStatus
+from bot.storage.repos.leaderboard import top_statement
 from bot.storage.repos.sql import insert_ignoring_conflicts
 from bot.storage.tables import answers, members, round_scores, rounds, votes
+
+_CHANNEL, _MEMBER = bindparam("channel_id", type_=Integer), bindparam("member_id", type_=Integer)
+_FIRST, _LAST = bindparam("first", type_=Date), bindparam("last", type_=Date)
+
+
+def _settled_points() -> Select[tuple[int]]:
+    return (
+        select(func.coalesce(func.sum(round_scores.c.points), 0))
+        .where(round_scores.c.channel_id == _CHANNEL, round_scores.c.member_id == _MEMBER)
+        .where(round_scores.c.local_date.between(_FIRST, _LAST))
+    )
+
+
+def _live_points() -> Select[tuple[int]]:
+    """What the member's answers in open daily rounds have earned so far (no bonus yet)."""
+    answer_points = bindparam("answer_points", type_=Integer)
+    vote_points = bindparam("vote_points", type_=Integer)
+    points = func.count(func.distinct(answers.c.id)) * answer_points
+    return (
+        select(points + func.count(votes.c.id) * vote_points)
+        .select_from(answers)
+        .join(rounds, rounds.c.id == answers.c.round_id)
+        .outerjoin(votes, votes.c.answer_id == answers.c.id)
+        .where(answers.c.member_id == _MEMBER, rounds.c.channel_id == _CHANNEL)
+        .where(rounds.c.status == RoundStatus.OPEN, rounds.c.mode == RoundMode.DAILY)
+        .where(rounds.c.local_date.between(_FIRST, _LAST))
+        .where(answers.c.late == false(), answers.c.withdrawn == false())
+    )
+
+
+# Read by ``streak``, App Home and the stats card: built once, run with bind parameters.
+_MEMBER_POINTS = select(_settled_points().scalar_subquery() + _live_points().scalar_subquery())
 
 
 class ScoreRepo:
@@ -97,86 +130,25 @@ class ScoreRepo:
         """One member's points over ``days``: settled scores plus open daily rounds' live tallies
         (no bonus yet), in one statement over the member's own rows."""
         first, last = days
-        settled = (
-            select(func.coalesce(func.sum(round_scores.c.points), 0))
-            .where(round_scores.c.channel_id == channel_id, round_scores.c.member_id == member_id)
-            .where(round_scores.c.local_date.between(first, last))
-        )
-        live = (
-            select(
-                func.count(func.distinct(answers.c.id)) * answer_points
-                + func.count(votes.c.id) * vote_points
-            )
-            .select_from(answers)
-            .join(rounds, rounds.c.id == answers.c.round_id)
-            .outerjoin(votes, votes.c.answer_id == answers.c.id)
-            .where(answers.c.member_id == member_id, rounds.c.channel_id == channel_id)
-            .where(rounds.c.status == RoundStatus.OPEN, rounds.c.mode == RoundMode.DAILY)
-            .where(rounds.c.local_date.between(first, last))
-            .where(answers.c.late == false(), answers.c.withdrawn == false())
-        )
-        both = select(settled.scalar_subquery() + live.scalar_subquery())
-        return int(self._c.execute(both).scalar_one())
+        params = {"channel_id": channel_id, "member_id": member_id, "first": first, "last": last}
+        params |= {"answer_points": answer_points, "vote_points": vote_points}
+        return int(self._c.execute(_MEMBER_POINTS, params).scalar_one())
 
     def top(
         self,
         channel_id: int,
-        first: date,
-        last: date,
+        monday: date | None,
         limit: int,
         answer_points: int,
         vote_points: int,
     ) -> list[Standing]:
-        """The leaderboard in one statement: settled scores plus open daily rounds' live tallies,
-        ordered like the order in ``tests/support/ranking.py`` (points, votes, answers, name, id), cut to ``limit``."""
-        settled = select(
-            round_scores.c.member_id,
-            round_scores.c.points,
-            round_scores.c.answers,
-            round_scores.c.votes,
-        ).where(
-            round_scores.c.channel_id == channel_id, round_scores.c.local_date.between(first, last)
-        )
-        vote_count = func.count(votes.c.id)
-        live = (
-            select(
-                answers.c.member_id,
-                literal(answer_points) + vote_count * vote_points,
-                literal(1),
-                vote_count,
-            )
-            .join(rounds, rounds.c.id == answers.c.round_id)
-            .outerjoin(votes, votes.c.answer_id == answers.c.id)
-            .where(
-                rounds.c.channel_id == channel_id,
-                rounds.c.status == RoundStatus.OPEN,
-                rounds.c.mode == RoundMode.DAILY,
-            )
-            .where(
-                rounds.c.local_date.between(first, last),
-                answers.c.late == false(),
-                answers.c.withdrawn == false(),
-            )
-            .group_by(answers.c.id, answers.c.member_id)
-        )
-        both = union_all(settled, live).subquery()
-        points, votes_, answers_ = (
-            func.sum(column) for column in (both.c[1], both.c[3], both.c[2])
-        )
-        query = (
-            select(members.c.id, members.c.display_name, points, answers_, votes_)
-            .join(members, members.c.id == both.c[0])
-            .group_by(members.c.id, members.c.display_name)
-            .order_by(
-                points.desc(),
-                votes_.desc(),
-                answers_.desc(),
-                func.lower(members.c.display_name),
-                members.c.id,
-            )
-            .limit(limit)
-        )
+        """The leaderboard of the week from ``monday`` (all time when None) in one statement:
+        settled totals plus open daily rounds' live tallies, ranked (``repos.leaderboard``) and
+        cut to ``limit``."""
+        first, last = (monday, monday + timedelta(days=6)) if monday else (date.min, date.max)
+        params = {"channel_id": channel_id, "week_start": monday, "first": first, "last": last}
+        params |= {"places": limit, "answer_points": answer_points, "vote_points": vote_points}
         return [
             Standing(int(i), str(n), int(p), int(a), int(v))
-            for i, n, p, a, v in self._c.execute(query)
+            for i, n, p, a, v in self._c.execute(top_statement(monday is None), params)
         ]

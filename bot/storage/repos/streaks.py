@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, datetime
 
@@ -13,6 +14,15 @@ from bot.storage.tables import member_notices, rest_days, streak_events, streaks
 
 _STATE = select(streaks).where(
     streaks.c.channel_id == bindparam("channel_id"), streaks.c.member_id == bindparam("member_id")
+)
+_STATES = select(streaks).where(
+    streaks.c.channel_id == bindparam("channel_id"),
+    streaks.c.member_id.in_(bindparam("member_ids", expanding=True)),
+)
+_REST_DAYS = select(rest_days.c.member_id, rest_days.c.day).where(
+    rest_days.c.channel_id == bindparam("channel_id"),
+    rest_days.c.member_id.in_(bindparam("member_ids", expanding=True)),
+    rest_days.c.day.between(bindparam("first"), bindparam("last")),
 )
 _COLUMNS = ("current", "longest", "freezes", "last_day")
 # What a member is told about the next time they interact.
@@ -52,12 +62,10 @@ class StreakRepo:
         )
 
     def states(self, channel_id: int, member_ids: Sequence[int]) -> dict[int, StreakState]:
-        query = select(streaks).where(
-            streaks.c.channel_id == channel_id, streaks.c.member_id.in_(member_ids)
-        )
+        params = {"channel_id": channel_id, "member_ids": list(member_ids)}
         return {
             row.member_id: StreakState(row.current, row.longest, row.freezes, row.last_day)
-            for row in self._c.execute(query)
+            for row in self._c.execute(_STATES, params)
         }
 
     def save(
@@ -112,12 +120,17 @@ class StreakRepo:
         self._c.execute(insert_ignoring_conflicts(self._c, rest_days), rows)
 
     def rest_days(self, channel_id: int, member_id: int, first: date, last: date) -> set[date]:
-        query = select(rest_days.c.day).where(
-            rest_days.c.channel_id == channel_id,
-            rest_days.c.member_id == member_id,
-            rest_days.c.day.between(first, last),
-        )
-        return set(self._c.execute(query).scalars())
+        return self.rests_of(channel_id, [member_id], first, last).get(member_id, set())
+
+    def rests_of(
+        self, channel_id: int, member_ids: Sequence[int], first: date, last: date
+    ) -> dict[int, set[date]]:
+        """Each member's rest days from ``first`` to ``last`` (members without any left out)."""
+        params = {"channel_id": channel_id, "member_ids": list(member_ids)}
+        found: dict[int, set[date]] = defaultdict(set)
+        for member_id, day in self._c.execute(_REST_DAYS, params | {"first": first, "last": last}):
+            found[member_id].add(day)
+        return dict(found)
 
     def answered_days(self, channel_id: int, member_id: int, first: date, last: date) -> set[date]:
         """Drill days the member's answers counted for (the streak log's ``answered`` entries)."""

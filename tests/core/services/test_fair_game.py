@@ -13,12 +13,12 @@ from bot.core.cards import DrillCard
 from bot.core.services import ondemand
 from bot.core.services.answers import receive_message
 from bot.core.services.commands import handle_command
-from bot.core.services.standings import period_standings
 from bot.core.services.votes import toggle_vote
 from bot.core.streaks import replay
 from drills import load_bank
 from tests.core.services.helpers import drill_threads, member, place, register, reload, tick
 from tests.recording_platform import RecordingPlatform
+from tests.support.ranking import standings_by_rule
 
 LONG = "I would check the error budget burn first, then roll back the canary and compare."
 DAY = timedelta(days=1)
@@ -60,7 +60,7 @@ async def test_no_amount_of_practice_outscores_the_daily_drill(core, monday_morn
     await tick(core, platform, monday_morning + 8 * DAY)
     channel = await reload(core, channel_ref)
     week = await core.db.run(
-        lambda uow: period_standings(
+        lambda uow: standings_by_rule(
             uow, channel, monday_morning.date(), monday_morning.date() + 6 * DAY
         )
     )

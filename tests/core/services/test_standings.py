@@ -91,7 +91,7 @@ async def test_one_members_points_match_the_whole_channels_standings(
     """``streak`` reads one member's rows; the figure must be the one the leaderboard shows."""
     from bot.core.schedule import current_week
     from bot.core.scoring import ANSWER_POINTS, VOTE_POINTS
-    from bot.core.services.standings import period_standings
+    from tests.support.ranking import standings_by_rule
 
     channel = await register(core, monday_morning)
     names = ["bob", "carol", "dave", "erin"]
@@ -111,7 +111,7 @@ async def test_one_members_points_match_the_whole_channels_standings(
     week = current_week(now, channel.settings.zone)
 
     def both(uow):  # type: ignore[no-untyped-def]
-        table = {s.member_id: s.points for s in period_standings(uow, channel, *week)}
+        table = {s.member_id: s.points for s in standings_by_rule(uow, channel, *week)}
         one = {
             m: uow.scores.member_points(channel.id, m, week, ANSWER_POINTS, VOTE_POINTS)
             for m in table
