@@ -10,8 +10,8 @@ channel at most 50 ms and at most 1.2x slower at 10 M votes than at 100 k; ``str
 History is generated inside the database (``bench.history``); what is measured is the core's own
 service functions, called as the commands and the weekly post call them, interleaved, each the
 median of ``--runs`` calls. SQLite always; PostgreSQL too with ``--postgres``. With ``--keep`` the
-generated databases (SQLite files in DIR, PostgreSQL schemas ``bench_keep_<size>``) are kept and
-reused by later runs, which upgrade them to the newest migration first.
+generated databases (SQLite files in DIR, PostgreSQL schemas ``bench_<DIR's name>_<size>``) are
+kept and reused by later runs, which upgrade them to the newest migration first.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import re
 import statistics
 import tempfile
 import time
@@ -105,13 +106,19 @@ async def refresh_statistics(core: Core) -> None:
 @asynccontextmanager
 async def history_core(database: str, size: int, keep: Path | None) -> AsyncIterator[Core]:
     if database != "sqlite":
-        schema = kept_schema(database, f"bench_keep_{size}") if keep else scratch_schema(database)
+        schema = (
+            kept_schema(database, _schema_name(keep, size)) if keep else scratch_schema(database)
+        )
         async with schema as options:
             yield await fresh_core(database, **options)
         return
     with tempfile.TemporaryDirectory() as scratch:
         folder = keep or Path(scratch)
         yield await fresh_core(f"sqlite:///{folder}/leaderboard-{size}.db")
+
+
+def _schema_name(keep: Path, size: int) -> str:
+    return re.sub(r"[^a-z0-9_]", "_", f"bench_{keep.name}_{size}".lower())
 
 
 async def run_size(database: str, size: int, args: argparse.Namespace) -> dict[str, float]:
