@@ -3,8 +3,9 @@
 A leaderboard reads one row per member from ``weekly_totals`` or ``all_time_totals`` (kept by a
 trigger on ``round_scores``), never the rounds behind them, so its cost follows the number of
 members, not the length of the channel's history. Only members who can still reach the top are
-named and sorted: those whose settled points reach the ``places``-th best (live points only add,
-so whoever is below that has ``places`` members ahead for good) and those with live points.
+named and sorted: those whose points reach the ``places``-th best settled points (whoever is below
+that has ``places`` members ahead for good, since live points only add), settled alone or with
+live points.
 
 Each statement (a week, all time) is built once with bind parameters and reused: building and
 keying a statement this size costs more than SQLite takes to run it.
@@ -53,12 +54,17 @@ def top_statement(all_time: bool) -> Select[Any]:
     settled = live.outerjoin(table, and_(table.c.member_id == live.c.member_id, scope))
     live_points = live.c.answers * bindparam("answer_points", type_=Integer)
     live_points += live.c.votes * bindparam("vote_points", type_=Integer)
-    live_and_settled = select(
-        live.c.member_id,
-        live_points + func.coalesce(table.c.points, 0),
-        live.c.answers + func.coalesce(table.c.answers, 0),
-        live.c.votes + func.coalesce(table.c.votes, 0),
-    ).select_from(settled)
+    total = live_points + func.coalesce(table.c.points, 0)
+    live_and_settled = (
+        select(
+            live.c.member_id,
+            total,
+            live.c.answers + func.coalesce(table.c.answers, 0),
+            live.c.votes + func.coalesce(table.c.votes, 0),
+        )
+        .select_from(settled)
+        .where(total >= bar)
+    )
     return _ranked(union_all(settled_only, live_and_settled).subquery())
 
 
