@@ -1,6 +1,7 @@
 """A channel's vote history of any size, generated inside the database with set-based SQL.
 
-One daily round a day, a thousand answers a round from 10,000 members, 5 to 15 votes an answer
+One daily round a day, a thousand answers a round from 10,000 members (300 regulars answer every
+day, the others now and then, so a week's leaderboard has leaders), 5 to 15 votes an answer
 (10 on average), settled scores for closed rounds, the streak log and streak state, and two peer
 reviews on every tenth answer. Rows come from ``generate_series`` on PostgreSQL and a recursive
 CTE on SQLite, so 10 M votes load in a minute or two instead of being built in Python. The numbers
@@ -22,6 +23,7 @@ from drills import Catalogue
 
 MEMBERS = 10_000
 ANSWERS_PER_ROUND = 1_000  # a tenth of the channel answers each day
+REGULARS = 300  # members 1 to 300 answer every day; the other 700 answers a day come from the rest
 VOTES_PER_ANSWER = 10  # on average: 5 to 15
 WEEK = date(2026, 11, 16)  # the measured week, Monday to Sunday; Sunday's round is still open
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
@@ -91,10 +93,16 @@ def _rounds(connection: Connection, days: int, bank: Catalogue) -> None:
     connection.execute(insert(rounds), rows)
 
 
-# Authors: (round * 7919 + n * 104729) mod 10,000 is distinct for n < 10,000 (104729 is prime).
+# Authors: the regulars, then the others, each about one day in fourteen: (round * 7919 + n * 104729)
+# mod 9,700 is distinct for n < 9,700 (104729 shares no factor with 9,700 = 2^2 * 5^2 * 97).
+_OTHERS = MEMBERS - REGULARS
+_AUTHOR = (
+    f"CASE WHEN n < {REGULARS} THEN n + 1 "
+    f"ELSE {REGULARS} + (r.id * 7919 + n * 104729) % {_OTHERS} + 1 END"
+)
 _ANSWERS = f"""
 INSERT INTO answers (id, round_id, member_id, late, text, withdrawn, created_at, updated_at)
-SELECT (r.id - 1) * {ANSWERS_PER_ROUND} + n + 1, r.id, (r.id * 7919 + n * 104729) % {MEMBERS} + 1,
+SELECT (r.id - 1) * {ANSWERS_PER_ROUND} + n + 1, r.id, {_AUTHOR},
        false, 'an answer', false, r.opened_at, r.opened_at
 FROM rounds r CROSS JOIN {{numbers}} ORDER BY 1
 """

@@ -17,11 +17,11 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import (
+    CTE,
     ColumnElement,
     Date,
     Integer,
     Select,
-    Subquery,
     Table,
     and_,
     bindparam,
@@ -44,28 +44,35 @@ def top_statement(all_time: bool) -> Select[Any]:
     places, answer_points and vote_points. Rows: member id, name, points, answers, votes."""
     table, scope = _scope(all_time)
     live = _live_tallies().cte("live")
-    best = select(table.c.points).where(scope).order_by(table.c.points.desc())
-    above = best.offset(bindparam("places", type_=Integer) - 1).limit(1).scalar_subquery()
-    bar = func.coalesce(above, _LOWEST)
+    bar = _nth_best(select(table.c.points).where(scope), table.c.points)
     settled_only = select(table.c.member_id, table.c.points, table.c.answers, table.c.votes)
     settled_only = settled_only.where(scope, table.c.points >= bar)
     settled_only = settled_only.where(table.c.member_id.not_in(select(live.c.member_id)))
+    candidates = union_all(settled_only, _live_and_settled(table, scope, live, bar))
+    return _ranked(candidates.cte("candidates"))
+
+
+def _nth_best(points: Select[Any], column: ColumnElement[Any]) -> ColumnElement[Any]:
+    """The ``places``-th best of ``points`` (the lowest possible when there are fewer)."""
+    places = bindparam("places", type_=Integer)
+    nth = points.order_by(column.desc()).offset(places - 1).limit(1).scalar_subquery()
+    return func.coalesce(nth, _LOWEST)
+
+
+def _live_and_settled(
+    table: Table, scope: ColumnElement[bool], live: CTE, bar: ColumnElement[Any]
+) -> Select[Any]:
+    """Members with live points, their settled sums added, unless they stay below ``bar``."""
     # The live members lead this join, so each one's settled row is found by its key.
     settled = live.outerjoin(table, and_(table.c.member_id == live.c.member_id, scope))
     live_points = live.c.answers * bindparam("answer_points", type_=Integer)
     live_points += live.c.votes * bindparam("vote_points", type_=Integer)
     total = live_points + func.coalesce(table.c.points, 0)
-    live_and_settled = (
-        select(
-            live.c.member_id,
-            total,
-            live.c.answers + func.coalesce(table.c.answers, 0),
-            live.c.votes + func.coalesce(table.c.votes, 0),
-        )
-        .select_from(settled)
-        .where(total >= bar)
+    answers_ = live.c.answers + func.coalesce(table.c.answers, 0)
+    votes_ = live.c.votes + func.coalesce(table.c.votes, 0)
+    return (
+        select(live.c.member_id, total, answers_, votes_).select_from(settled).where(total >= bar)
     )
-    return _ranked(union_all(settled_only, live_and_settled).subquery())
 
 
 def _scope(all_time: bool) -> tuple[Table, ColumnElement[bool]]:
@@ -96,13 +103,15 @@ def _live_tallies() -> Select[Any]:
     )
 
 
-def _ranked(standings: Subquery) -> Select[Any]:
-    """``standings`` (member_id, points, answers, votes; a row a member) named and ordered like
-    ``tests/support/ranking.py``: points, votes, answers, name, id."""
-    points, answers_, votes_ = (standings.c[name] for name in _SUMS)
+def _ranked(candidates: CTE) -> Select[Any]:
+    """``candidates`` (member_id, points, answers, votes; a row a member) named and ordered like
+    ``tests/support/ranking.py``: points, votes, answers, name, id. Only those whose points reach
+    the ``places``-th best are named: ties on points are few, members many."""
+    points, answers_, votes_ = (candidates.c[name] for name in _SUMS)
     return (
         select(members.c.id, members.c.display_name, points, answers_, votes_)
-        .join(members, members.c.id == standings.c.member_id)
+        .join(members, members.c.id == candidates.c.member_id)
+        .where(points >= _nth_best(select(points), points))
         .order_by(
             points.desc(),
             votes_.desc(),
