@@ -35,7 +35,6 @@ from bot.core.vocab import RoundMode, RoundStatus
 from bot.storage.tables import all_time_totals, answers, members, rounds, votes, weekly_totals
 
 _LOWEST = -(2**31)  # below any points: with fewer members than places, everyone is in reach
-_SUMS = ("points", "answers", "votes")
 
 
 @cache
@@ -106,18 +105,24 @@ def _live_tallies() -> Select[Any]:
 def _ranked(candidates: CTE) -> Select[Any]:
     """``candidates`` (member_id, points, answers, votes; a row a member) named and ordered like
     ``tests/support/ranking.py``: points, votes, answers, name, id. Only those whose points reach
-    the ``places``-th best are named: ties on points are few, members many."""
-    points, answers_, votes_ = (candidates.c[name] for name in _SUMS)
-    return (
-        select(members.c.id, members.c.display_name, points, answers_, votes_)
-        .join(members, members.c.id == candidates.c.member_id)
+    the ``places``-th best are named, each by its key: ties on points are few, members many (a
+    join would make PostgreSQL hash all of them)."""
+    points = candidates.c.points
+    name = select(members.c.display_name).where(members.c.id == candidates.c.member_id)
+    reaching = (
+        select(candidates, name.scalar_subquery().label("display_name"))
         .where(points >= _nth_best(select(points), points))
+        .subquery()
+    )
+    found = reaching.c
+    return (
+        select(found.member_id, found.display_name, found.points, found.answers, found.votes)
         .order_by(
-            points.desc(),
-            votes_.desc(),
-            answers_.desc(),
-            func.lower(members.c.display_name),
-            members.c.id,
+            found.points.desc(),
+            found.votes.desc(),
+            found.answers.desc(),
+            func.lower(found.display_name),
+            found.member_id,
         )
         .limit(bindparam("places", type_=Integer))
     )
