@@ -93,8 +93,8 @@ def _rounds(connection: Connection, days: int, bank: Catalogue) -> None:
     connection.execute(insert(rounds), rows)
 
 
-# Authors: the regulars, then the others, each about one day in fourteen: (round * 7919 + n * 104729)
-# mod 9,700 is distinct for n < 9,700 (104729 shares no factor with 9,700 = 2^2 * 5^2 * 97).
+# Authors: the regulars, then the others, each about one day in fourteen:
+# (round * 7919 + n * 104729) mod 9,700 is distinct for n < 9,700 (104729 and 9,700 are coprime).
 _OTHERS = MEMBERS - REGULARS
 _AUTHOR = (
     f"CASE WHEN n < {REGULARS} THEN n + 1 "

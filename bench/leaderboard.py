@@ -9,10 +9,12 @@ channel at most 50 ms and at most 1.2x slower at 10 M votes than at 100 k; ``str
 now and then (a daily regular's profile, which sums every answer they gave, is printed beside).
 
 History is generated inside the database (``bench.history``); what is measured is the core's own
-service functions, called as the commands and the weekly post call them, interleaved, each the
-median of ``--runs`` calls. SQLite always; PostgreSQL too with ``--postgres``. With ``--keep`` the
-generated databases (SQLite files in DIR, PostgreSQL schemas ``bench_<DIR's name>_<size>``) are
-kept and reused by later runs, which upgrade them to the newest migration first.
+service functions, called as the commands and the weekly post call them: each figure is the median
+of ``--runs`` calls, the calls interleaved and the sizes side by side (one call at each size in
+turn), so that a change in the machine's load hits them all alike. SQLite always; PostgreSQL too
+with ``--postgres``. With ``--keep`` the generated databases (SQLite files in DIR, PostgreSQL
+schemas ``bench_<DIR's name>_<size>``) are kept and reused by later runs, which upgrade them to
+the newest migration first.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ import statistics
 import tempfile
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
 
 from sqlalchemy import text
@@ -76,17 +78,19 @@ CALLS: dict[str, tuple[Call, float | None]] = {  # name: (call, target in ms)
 }
 
 
-async def measure(core: Core, runs: int) -> dict[str, float]:
-    """Median milliseconds per call, the calls interleaved so load changes hit them alike."""
-    channel = await core.db.run(lambda uow: uow.channels.get(1))
-    assert channel is not None
-    samples: dict[str, list[float]] = {name: [] for name in CALLS}
+async def measure(cores: list[Core], runs: int) -> list[dict[str, float]]:
+    """Median milliseconds per call and history size, the calls and the sizes interleaved so a
+    change in the machine's load hits them all alike."""
+    channels = [await core.db.run(lambda uow: uow.channels.get(1)) for core in cores]
+    samples: list[dict[str, list[float]]] = [{name: [] for name in CALLS} for _ in cores]
     for _ in range(runs):
-        for name, (call, _target) in CALLS.items():
-            began = time.perf_counter()
-            await call(core, channel)
-            samples[name].append(time.perf_counter() - began)
-    return {name: statistics.median(found) * 1000 for name, found in samples.items()}
+        for core, channel, found in zip(cores, channels, samples, strict=True):
+            assert channel is not None
+            for name, (call, _target) in CALLS.items():
+                began = time.perf_counter()
+                await call(core, channel)
+                found[name].append(time.perf_counter() - began)
+    return [{name: statistics.median(xs) * 1000 for name, xs in found.items()} for found in samples]
 
 
 async def ensure_history(core: Core, size: int) -> float:
@@ -115,31 +119,41 @@ async def history_core(database: str, size: int, keep: Path | None) -> AsyncIter
         schema = (
             kept_schema(database, _schema_name(keep, size)) if keep else scratch_schema(database)
         )
-        async with schema as options:
-            yield await fresh_core(database, **options)
+        async with schema as options, _disposed(await fresh_core(database, **options)) as core:
+            yield core
         return
     with tempfile.TemporaryDirectory() as scratch:
-        folder = keep or Path(scratch)
-        yield await fresh_core(f"sqlite:///{folder}/leaderboard-{size}.db")
+        url = f"sqlite:///{keep or Path(scratch)}/leaderboard-{size}.db"
+        async with _disposed(await fresh_core(url)) as core:
+            yield core
+
+
+@asynccontextmanager
+async def _disposed(core: Core) -> AsyncIterator[Core]:
+    try:
+        yield core
+    finally:
+        await core.db.dispose()
 
 
 def _schema_name(keep: Path, size: int) -> str:
     return re.sub(r"[^a-z0-9_]", "_", f"bench_{keep.name}_{size}".lower())
 
 
-async def run_size(database: str, size: int, args: argparse.Namespace) -> dict[str, float]:
-    async with history_core(database, size, args.keep) as core:
-        try:
-            loaded = await ensure_history(core, size)
-            medians = await measure(core, args.runs)
-        finally:
-            await core.db.dispose()
+async def run_database(database: str, sizes: list[int], args: argparse.Namespace) -> None:
+    """Every size's history open at once, then measured side by side."""
     label = "sqlite" if database == "sqlite" else "postgres"
-    made = f"history generated in {loaded:.0f} s" if loaded else "kept history reused"
-    print(f"{label} {size:>11,} votes: {made}; load average {os.getloadavg()[0]:.2f}")
-    for name, value in medians.items():
-        print(f"    {name:<31} {value:7.2f} ms")
-    return medians
+    async with AsyncExitStack() as stack:
+        cores = [
+            await stack.enter_async_context(history_core(database, size, args.keep))
+            for size in sizes
+        ]
+        for size, core in zip(sizes, cores, strict=True):
+            loaded = await ensure_history(core, size)
+            made = f"history generated in {loaded:.0f} s" if loaded else "kept history reused"
+            print(f"{label} {size:>11,} votes: {made}")
+        results = await measure(cores, args.runs)
+    report(label, sizes, results)
 
 
 def report(label: str, sizes: list[int], results: list[dict[str, float]]) -> None:
@@ -163,8 +177,7 @@ async def main() -> None:
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     for database in ["sqlite", *([args.postgres] if args.postgres else [])]:
-        results = [await run_size(database, size, args) for size in sizes]
-        report("sqlite" if database == "sqlite" else "postgres", sizes, results)
+        await run_database(database, sizes, args)
 
 
 if __name__ == "__main__":
