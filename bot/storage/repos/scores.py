@@ -10,7 +10,7 @@ from sqlalchemy import Connection, false, func, literal, select, union_all
 from bot.core.model import Standing
 from bot.core.scoring import RoundScore
 from bot.core.vocab import RoundMode, RoundStatus
-from bot.storage.repos.sql import insert_ignoring_conflicts
+from bot.storage.repos.sql import execute_ignoring_conflicts
 from bot.storage.tables import answers, members, round_scores, rounds, votes
 
 
@@ -39,7 +39,7 @@ class ScoreRepo:
             )
             for s in scores
         ]
-        self._c.execute(insert_ignoring_conflicts(self._c, round_scores), rows)
+        execute_ignoring_conflicts(self._c, round_scores, rows)
 
     def on_demand_points(self, channel_id: int, member_id: int, day: date) -> int:
         """Points the member's on-demand answers earned on local ``day`` in the channel."""
