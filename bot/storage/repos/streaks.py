@@ -22,7 +22,7 @@ from sqlalchemy import (
 )
 
 from bot.core.streaks import Change, ChangeKind, StreakState
-from bot.storage.repos.sql import execute_upsert, insert_ignoring_conflicts
+from bot.storage.repos.sql import execute_upsert, insert_ignoring_conflicts, typed_text
 from bot.storage.tables import member_notices, rest_days, streak_events, streaks
 
 _STATE = select(streaks).where(
@@ -63,6 +63,26 @@ _ALL_NEWS = union_all(
 ).order_by("source", "id")
 
 
+# PostgreSQL: the new state and its one logged change in one statement.
+_SAVE_ONE = typed_text(
+    """
+WITH kept AS (
+    INSERT INTO streaks (channel_id, member_id, current, longest, freezes, last_day)
+    VALUES (:channel_id, :member_id, :current, :longest, :freezes, :last_day)
+    ON CONFLICT (channel_id, member_id) DO UPDATE SET current = excluded.current,
+        longest = excluded.longest, freezes = excluded.freezes, last_day = excluded.last_day
+)
+INSERT INTO streak_events (channel_id, member_id, day, kind, count, reason, created_at, seen)
+VALUES (:channel_id, :member_id, :day, :kind, :count, :reason, :created_at, :seen)
+""",
+    (
+        *(streaks.c[name] for name in ("channel_id", "member_id", *_COLUMNS)),
+        *(streak_events.c[name] for name in ("day", "kind", "count", "reason", "created_at")),
+        streak_events.c.seen,
+    ),
+)
+
+
 class StreakRepo:
     def __init__(self, connection: Connection) -> None:
         self._c = connection
@@ -96,9 +116,12 @@ class StreakRepo:
         """Keep the new state and append its changes to the log, in one transaction."""
         key = {"channel_id": channel_id, "member_id": member_id}
         columns = {c: getattr(state, c) for c in _COLUMNS}
+        rows = [_event(key, change, now, reason) for change in changes]
+        if len(rows) == 1 and self._c.dialect.name == "postgresql":  # the usual day: one change
+            self._c.execute(_SAVE_ONE, {**columns, **rows[0]})
+            return
         execute_upsert(self._c, streaks, ("channel_id", "member_id"), {**key, **columns})
-        if changes:
-            rows = [_event(key, change, now, reason) for change in changes]
+        if rows:
             # One row (the usual case) goes as a plain execute: executemany costs more per call.
             self._c.execute(streak_events.insert(), rows[0] if len(rows) == 1 else rows)
 
