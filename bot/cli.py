@@ -205,7 +205,7 @@ def read_settings(args: argparse.Namespace) -> None:
 def _finish(outcome: int | Coroutine[Any, Any, int]) -> int:
     if isinstance(outcome, int):
         return outcome
-    import asyncio  # a tenth of a second: paid only by commands that wait on something
+    import asyncio  # tens of milliseconds: paid only by commands that wait on something
 
     return asyncio.run(outcome)
 
