@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, delete, func, select, update
 
 from bot.core.model import Actor, Channel, ChannelSettings
+from bot.core.schedule import WakeTime, wake_times
 from bot.storage.repos.sql import insert_ignoring_conflicts, typed_text
 from bot.storage.tables import channels, custom_drills, holidays, members
 
@@ -28,6 +29,14 @@ _ENSURE = typed_text(
     (members.c.platform, members.c.space_ref, members.c.user_ref, members.c.display_name),
 )
 _NAME = select(members.c.display_name).where(members.c.id == bindparam("member_id"))
+# The schedule columns alone, each combination once: start-up reads this instead of every channel.
+_SCHEDULES = select(
+    channels.c.timezone,
+    channels.c.post_time,
+    channels.c.days,
+    channels.c.weekly_day,
+    channels.c.weekly_time,
+).distinct()
 # Looked up on nearly every member action: built once (building a statement costs more than
 # running it on SQLite).
 _FIND = select(channels).where(
@@ -150,6 +159,20 @@ class ChannelRepo:
             channel_from_row(row)
             for row in self._c.execute(select(channels).order_by(channels.c.id))
         ]
+
+    def wake_times(self) -> set[WakeTime]:
+        """Every distinct daily and weekly schedule in use, however many channels share each."""
+        found: set[WakeTime] = set()
+        for row in self._c.execute(_SCHEDULES):
+            settings = ChannelSettings(
+                post_time=time.fromisoformat(row.post_time),
+                timezone=row.timezone,
+                days=frozenset(int(day) for day in row.days),
+                weekly_day=row.weekly_day,
+                weekly_time=time.fromisoformat(row.weekly_time),
+            )
+            found.update(wake_times(settings))
+        return found
 
     def earliest_due(self) -> datetime | None:
         query = select(func.min(channels.c.next_post_at), func.min(channels.c.next_weekly_at))
