@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from config import Settings
-from drills import BANK_DIR, Catalogue, load_bank
+from typing import TYPE_CHECKING
+
+from drills import Catalogue, load_bank
+from drills.bank_cache import bank_folders
+
+if TYPE_CHECKING:
+    from config import Settings
 
 
 def load_catalogue(settings: Settings) -> Catalogue:
     """The shipped bank, plus the deployment's own folder of drills when one is set."""
-    folders = [BANK_DIR]
-    if settings.core.custom_drills_dir is not None:
-        folders.append(settings.core.custom_drills_dir)
-    return load_bank(folders)
+    return load_bank(bank_folders(settings.core.custom_drills_dir))

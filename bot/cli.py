@@ -15,7 +15,7 @@ from bot.paths import FILES_DIR
 
 # Only the standard library is imported here: ``drillbot --help`` and a mistyped command answer at
 # once, and each command imports what it uses when it runs (``action`` names "module:function").
-Action = Callable[[argparse.Namespace], Coroutine[Any, Any, int]]
+Action = Callable[[argparse.Namespace], int | Coroutine[Any, Any, int]]
 BROKEN_PIPE = 141  # what a shell reports for a writer whose reader went away (128 + SIGPIPE)
 ACTIONS, DRILLS, EXPORTS = "bot.cli_actions", "bot.cli_drills", "bot.cli_exports"
 
@@ -90,15 +90,16 @@ def _drill_commands(drills: argparse.ArgumentParser) -> None:
     sub = drills.add_subparsers(dest="drills_command", required=True)
     listing = sub.add_parser("list", help="list drills")
     listing.add_argument("--kind")
-    listing.set_defaults(action=f"{DRILLS}:drills_list")
+    # The bank alone: these read only the folder of custom drills, not every setting.
+    listing.set_defaults(action=f"{DRILLS}:drills_list", settings=None)
     show = sub.add_parser("show", help="show one drill")
     show.add_argument("id")
-    show.set_defaults(action=f"{DRILLS}:drills_show")
+    show.set_defaults(action=f"{DRILLS}:drills_show", settings=None)
     sub.add_parser("export", help="every drill as JSON on stdout").set_defaults(
-        action=f"{DRILLS}:drills_export"
+        action=f"{DRILLS}:drills_export", settings=None
     )
     sub.add_parser("stats", help="counts by kind, difficulty and tag").set_defaults(
-        action=f"{DRILLS}:drills_stats"
+        action=f"{DRILLS}:drills_stats", settings=None
     )
     importer = sub.add_parser(
         "import", help="validate a file of drills and add them to one channel"
@@ -136,7 +137,7 @@ BANK_FAILURES = (("drills.loader", "DrillFileError"),)
 REFUSALS = (
     ("bot.cli", "Refused"),
     ("bot.service", "PlatformUnavailable"),
-    ("bot.storage.migrate", "DatabaseUnavailable"),
+    ("bot.storage.probe", "DatabaseUnavailable"),
 )
 
 
@@ -166,18 +167,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _main(argv: Sequence[str] | None) -> int:
     args = parser().parse_args(argv)
-    from config import SettingsError, load_settings
+    from config.env import SettingsError
 
     try:
-        args.settings = load_settings(args.env_file if args.env_file.exists() else None)
+        read_settings(args)
     except SettingsError as error:
         print(f"drillbot: invalid settings:\n{error}", file=sys.stderr)
         return 2
     action = resolve(args.action)
-    import asyncio  # a tenth of a second: not worth paying for --help
-
     try:
-        return asyncio.run(action(args))
+        return _finish(action(args))
     except _failures(BANK_FAILURES) as error:
         print(f"drillbot: the drill bank has problems:\n{error}", file=sys.stderr)
         return 2
@@ -186,6 +185,29 @@ def _main(argv: Sequence[str] | None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+
+
+def read_settings(args: argparse.Namespace) -> None:
+    """``args.settings``, every setting validated, unless the command set it to None (it needs
+    only the drill folders); ``args.drill_folders`` either way."""
+    from config.env import custom_drills_dir
+    from drills.bank_cache import bank_folders
+
+    env_file = args.env_file if args.env_file.exists() else None
+    if not hasattr(args, "settings"):
+        from config import load_settings  # pydantic: a fifth of a second
+
+        args.settings = load_settings(env_file)
+    custom = args.settings.core.custom_drills_dir if args.settings else custom_drills_dir(env_file)
+    args.drill_folders = bank_folders(custom)
+
+
+def _finish(outcome: int | Coroutine[Any, Any, int]) -> int:
+    if isinstance(outcome, int):
+        return outcome
+    import asyncio  # tens of milliseconds: paid only by commands that wait on something
+
+    return asyncio.run(outcome)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,8 @@
-"""``drillbot drills ...``: the bank from the command line. Each returns the process exit code."""
+"""``drillbot drills ...``: the bank from the command line. Each returns the process exit code.
+
+``list`` and ``export`` read the cached bank (``drills.bank_cache``) and import nothing beyond
+the standard library; the others build drills with the schema, imported when they run.
+"""
 
 from __future__ import annotations
 
@@ -7,43 +11,51 @@ import json
 import sys
 from collections import Counter
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-from bot.catalogue import load_catalogue
 from bot.cli import Refused
-from drills import Drill, load_file
-from drills.balance import REQUIRED_TAGS, imbalances, probe_shares, topic_shares
-from drills.describe import full_text
+from drills.bank_cache import cached_bank
+
+if TYPE_CHECKING:
+    from drills import Drill
 
 THIN_KIND = 10
 
 
-async def drills_list(args: argparse.Namespace) -> int:
-    catalogue = load_catalogue(args.settings)
-    chosen = [d for d in catalogue.drills.values() if args.kind in (None, d.kind)]
+def drills_list(args: argparse.Namespace) -> int:
+    drills = cached_bank(args.drill_folders).drills
+    chosen = [d for d in drills if args.kind in (None, d["kind"])]
     if not chosen:
-        raise Refused(f"no drills of kind '{args.kind}'; kinds: {', '.join(catalogue.kinds())}")
-    for drill in sorted(chosen, key=lambda d: (d.kind, d.id)):
-        print(f"{drill.id:<40} {drill.kind:<24} {drill.difficulty}  {drill.title}")
+        kinds = ", ".join(sorted({d["kind"] for d in drills}))
+        raise Refused(f"no drills of kind '{args.kind}'; kinds: {kinds}")
+    for drill in sorted(chosen, key=lambda d: (d["kind"], d["id"])):
+        print(f"{drill['id']:<40} {drill['kind']:<24} {drill['difficulty']}  {drill['title']}")
     return 0
 
 
-async def drills_show(args: argparse.Namespace) -> int:
-    drill = load_catalogue(args.settings).get(args.id)
+def drills_show(args: argparse.Namespace) -> int:
+    from drills import load_bank
+    from drills.describe import full_text
+
+    drill = load_bank(args.drill_folders).get(args.id)
     if drill is None:
         raise Refused(f"no drill with id '{args.id}'; 'drillbot drills list' shows them all")
     print(full_text(drill))
     return 0
 
 
-async def drills_export(args: argparse.Namespace) -> int:
-    catalogue = load_catalogue(args.settings)
-    json.dump([d.model_dump(mode="json") for d in catalogue.drills.values()], sys.stdout, indent=2)
+def drills_export(args: argparse.Namespace) -> int:
+    # The cache holds each drill exactly as ``Drill.model_dump(mode="json")`` gives it.
+    json.dump(cached_bank(args.drill_folders).drills, sys.stdout, indent=2)
     print()
     return 0
 
 
-async def drills_stats(args: argparse.Namespace) -> int:
-    drills = list(load_catalogue(args.settings).drills.values())
+def drills_stats(args: argparse.Namespace) -> int:
+    from drills import load_bank
+    from drills.balance import imbalances
+
+    drills = list(load_bank(args.drill_folders).drills.values())
     for title, counts in (
         ("kind", Counter(d.kind for d in drills)),
         ("difficulty", Counter(str(d.difficulty) for d in drills)),
@@ -58,6 +70,8 @@ async def drills_stats(args: argparse.Namespace) -> int:
 
 def _print_balances(drills: list[Drill]) -> None:
     """Probe shares per kind, the most-named technologies and domains, the required topics."""
+    from drills.balance import REQUIRED_TAGS, probe_shares, topic_shares
+
     for kind in sorted({d.kind for d in drills}):
         shares = probe_shares([d for d in drills if d.kind == kind])
         print(f"probes in {kind}: " + ", ".join(f"{p} {s:.0%}" for p, s in shares.items()))
@@ -82,6 +96,7 @@ async def drills_import(args: argparse.Namespace) -> int:
     from bot.core.services.admin import import_drills
     from bot.platforms.console.platform import PLATFORM as CONSOLE
     from bot.platforms.console.runner import ensure_console_channel
+    from drills import load_file
 
     drills = load_file(args.file)
     platform, _, rest = args.channel.partition(":")

@@ -3,16 +3,18 @@
 The triggers only decide *when* to look; what is due is decided by the core from the database,
 so a trigger that fires twice (APScheduler fires twice in a fall-back hour), late, or in two
 processes changes nothing: the claims make every post exactly-once. For the same reason channels
-with the same schedule (zone, time, days) share one cron job, so memory grows with the number of
-distinct schedules rather than with the number of channels.
+with the same schedule (zone, time, days) share one cron job, and start-up reads the distinct
+schedules from the database rather than every channel: time and memory grow with the number of
+distinct schedules, not with the number of channels.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Coroutine, Mapping
 from datetime import UTC, datetime
+from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
@@ -20,6 +22,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.core.model import WEEKDAYS, Channel
 from bot.core.ports import Platform
+from bot.core.schedule import WakeTime, wake_times
 from bot.core.services.context import Core
 from bot.core.services.delivery import BATCH
 from bot.core.services.sweep import run_due_work
@@ -28,32 +31,21 @@ log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
 
 
-def daily_job_id(channel: Channel) -> str:
-    s = channel.settings
-    return f"daily:{s.timezone}:{s.post_time:%H:%M}:{''.join(map(str, sorted(s.days)))}"
-
-
-def weekly_job_id(channel: Channel) -> str:
-    s = channel.settings
-    return f"weekly:{s.timezone}:{s.weekly_time:%H:%M}:{s.weekly_day}"
+def cron_trigger(wake: WakeTime) -> CronTrigger:
+    return CronTrigger(
+        day_of_week=",".join(WEEKDAYS[day] for day in sorted(wake.days)),
+        hour=wake.at.hour,
+        minute=wake.at.minute,
+        timezone=wake.timezone,
+    )
 
 
 def daily_trigger(channel: Channel) -> CronTrigger:
-    s = channel.settings
-    days = ",".join(WEEKDAYS[day] for day in sorted(s.days))
-    return CronTrigger(
-        day_of_week=days, hour=s.post_time.hour, minute=s.post_time.minute, timezone=s.zone
-    )
+    return cron_trigger(wake_times(channel.settings)[0])
 
 
 def weekly_trigger(channel: Channel) -> CronTrigger:
-    s = channel.settings
-    return CronTrigger(
-        day_of_week=WEEKDAYS[s.weekly_day],
-        hour=s.weekly_time.hour,
-        minute=s.weekly_time.minute,
-        timezone=s.zone,
-    )
+    return cron_trigger(wake_times(channel.settings)[1])
 
 
 class DrillScheduler:
@@ -72,48 +64,52 @@ class DrillScheduler:
         )
         self.sweep_seconds = sweep_seconds
         self._wake = asyncio.Event()
-        self._jobs_of: dict[int, tuple[str, str]] = {}  # channel id -> its two job ids
-        self._users: dict[str, int] = {}  # job id -> how many channels share it
-        self._worker: asyncio.Task[None] | None = None
+        self._wake_keys: set[str] = set()  # one per distinct schedule with a cron job
+        self._changes = 0  # schedule changes seen: a prune that raced one leaves jobs alone
+        self._tasks: set[asyncio.Task[None]] = set()
         self.runs = 0
 
     async def start(self) -> None:
-        channels = await self.core.db.run(lambda uow: uow.channels.all())
-        for channel in channels:
-            self.schedule(channel)
+        for wake in await self.core.db.run(lambda uow: uow.channels.wake_times()):
+            self._ensure(wake)
         self.scheduler.add_job(self.poke, IntervalTrigger(seconds=self.sweep_seconds), id="sweep")
         self.core.signals.watch(self)
         self.scheduler.start()
-        self._worker = asyncio.create_task(self._work(), name="drillbot-due-work")
+        self._spawn(self._work(), "drillbot-due-work")
         self.poke()  # catch up at once on anything missed while the bot was down
 
-    def schedule(self, channel: Channel) -> None:
-        """Make sure the channel's schedules have cron jobs; drop jobs no channel uses any more."""
-        wanted = (daily_job_id(channel), weekly_job_id(channel))
-        previous = self._jobs_of.get(channel.id)
-        if previous == wanted:
-            return
-        self._jobs_of[channel.id] = wanted
-        self._use(wanted[0], lambda: daily_trigger(channel))
-        self._use(wanted[1], lambda: weekly_trigger(channel))
-        for job_id in previous or ():
-            self._release(job_id)
-
-    def _use(self, job_id: str, trigger: Callable[[], CronTrigger]) -> None:
-        self._users[job_id] = self._users.get(job_id, 0) + 1
-        if self._users[job_id] == 1:
-            self.scheduler.add_job(self.poke, trigger(), id=job_id, replace_existing=True)
-
-    def _release(self, job_id: str) -> None:
-        self._users[job_id] -= 1
-        if self._users[job_id] == 0:
-            del self._users[job_id]
-            self.scheduler.remove_job(job_id)
+    def _ensure(self, wake: WakeTime) -> None:
+        if wake.key not in self._wake_keys:
+            self._wake_keys.add(wake.key)
+            self.scheduler.add_job(self.poke, cron_trigger(wake), id=wake.key)
 
     def schedule_changed(self, channel: Channel) -> None:
-        """A committed settings change: move the cron jobs, and look for due work now."""
-        self.schedule(channel)
+        """A committed settings change: a new schedule gets its cron job, and due work a look now."""
+        self._changes += 1
+        for wake in wake_times(channel.settings):
+            self._ensure(wake)
+        self._spawn(self._prune(), "drillbot-prune-jobs")
         self.poke()
+
+    async def _prune(self) -> None:
+        """Drop the cron jobs of schedules no channel uses any more (a stale one would only wake
+        the worker for nothing)."""
+        seen = self._changes
+        try:
+            in_use = await self.core.db.run(lambda uow: uow.channels.wake_times())
+        except Exception:
+            log.warning("could not read the schedules in use; unused cron jobs stay", exc_info=True)
+            return
+        if seen != self._changes:
+            return  # a change committed meanwhile may be missing from what was read: it prunes
+        for key in self._wake_keys - {wake.key for wake in in_use}:
+            self._wake_keys.discard(key)
+            self.scheduler.remove_job(key)
+
+    def _spawn(self, work: Coroutine[Any, Any, None], name: str) -> None:
+        task = asyncio.create_task(work, name=name)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     def work_queued(self) -> None:
         self.poke()
@@ -138,6 +134,7 @@ class DrillScheduler:
         self.core.signals.unwatch(self)
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
-        if self._worker is not None:
-            self._worker.cancel()
-            await asyncio.gather(self._worker, return_exceptions=True)
+        tasks = list(self._tasks)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)

@@ -19,6 +19,9 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from config.env import SettingsError as SettingsError  # raised here, defined without pydantic
+from config.env import check_folder
+
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///drillbot.db"
 # Backends and the driver forms Drillbot accepts (it picks the async driver itself).
 DATABASE_SCHEMES = ("sqlite", "sqlite+aiosqlite", "postgres", "postgresql", "postgresql+asyncpg")
@@ -67,9 +70,7 @@ class CoreSettings(_Section):
     @field_validator("custom_drills_dir")
     @classmethod
     def _folder_exists(cls, value: Path | None) -> Path | None:
-        if value is not None and not value.is_dir():
-            raise ValueError(f"no such folder: {value}")
-        return value
+        return None if value is None else check_folder(value)
 
 
 class DiscordSettings(_Section):
@@ -180,10 +181,6 @@ class Settings(BaseModel):
     @property
     def wants_slack(self) -> bool:
         return self.slack.bot_token is not None or self.slack.client_id is not None
-
-
-class SettingsError(Exception):
-    """Bad settings, one line per variable at fault."""
 
 
 def load_settings(env_file: Path | None = Path(".env")) -> Settings:

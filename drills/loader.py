@@ -12,9 +12,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from drills.schema import Drill
+from drills import bank_cache
+from drills.bank_cache import BANK_DIR, CachedBank, Sources, read_sources
+from drills.schema import Drill, upgrade_hints
 
-BANK_DIR = Path(__file__).resolve().parent / "bank"
+__all__ = ["BANK_DIR", "Catalogue", "DrillFileError", "load_bank", "load_file", "parse_drills"]
 
 
 class DrillFileError(Exception):
@@ -57,6 +59,11 @@ def load_file(path: Path) -> list[Drill]:
         raw = path.read_bytes()
     except OSError as error:
         raise DrillFileError([f"{path}: cannot read: {error.strerror}"]) from error
+    return parse_source(path, raw)
+
+
+def parse_source(path: Path, raw: bytes) -> list[Drill]:
+    """The drills in one file's bytes; ``path`` names the file and its format."""
     try:
         entries = _decode(path, raw)
     except (tomllib.TOMLDecodeError, json.JSONDecodeError, UnicodeDecodeError) as error:
@@ -125,15 +132,40 @@ class Catalogue:
 
 
 def load_bank(folders: Sequence[Path] = (BANK_DIR,)) -> Catalogue:
-    """Every ``*.toml`` under the folders; collects all problems before raising."""
+    """Every ``*.toml`` under the folders; collects all problems before raising.
+
+    The validated bank is cached (``drills.bank_cache``): unchanged files are not parsed again.
+    """
+    cached = bank_cache.read(folders)
+    if cached is not None:
+        try:
+            return Catalogue({d.id: d for d in map(Drill.model_validate, cached.drills)})
+        except ValidationError:
+            pass  # not what this code would have written: validate the files themselves
+    return validate_bank(folders)[0]
+
+
+def validate_bank(folders: Sequence[Path]) -> tuple[Catalogue, CachedBank]:
+    """Read and validate every file (no cache), then cache the result for these folders."""
+    try:
+        sources = read_sources(folders)
+    except OSError as error:
+        raise DrillFileError([f"{error.filename}: cannot read: {error.strerror}"]) from error
+    return _validate(sources, folders)
+
+
+def _validate(sources: Sources, folders: Sequence[Path]) -> tuple[Catalogue, CachedBank]:
     catalogue = Catalogue()
     problems: list[str] = []
-    for folder in folders:
-        for path in sorted(folder.glob("*.toml")):
-            try:
-                catalogue = Catalogue.of(load_file(path), known=catalogue, source=str(path))
-            except DrillFileError as error:
-                problems.extend(error.problems)
+    for path, raw in sources:
+        try:
+            catalogue = Catalogue.of(parse_source(path, raw), known=catalogue, source=str(path))
+        except DrillFileError as error:
+            problems.extend(error.problems)
     if problems:
         raise DrillFileError(problems)
-    return catalogue
+    drills = list(catalogue.drills.values())
+    notes = [note for drill in drills for note in upgrade_hints(drill)]
+    cached = CachedBank([drill.model_dump(mode="json") for drill in drills], notes)
+    bank_cache.write(folders, sources, cached)
+    return catalogue, cached

@@ -4,6 +4,8 @@ a real PostgreSQL server, each test in a schema of its own."""
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
@@ -29,6 +31,16 @@ def postgres_url() -> str | None:
     if explicit:
         return explicit
     return CI_POSTGRES if os.environ.get("CI", "").lower() == "true" else None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The run's drill-bank cache (drills.bank_cache) lives in a folder of its own, inherited by
+    every ``drillbot`` subprocess: it starts empty and leaves nothing in the user's cache."""
+    os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="drillbot-test-cache-")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(os.environ["XDG_CACHE_HOME"], ignore_errors=True)
 
 
 def pytest_report_header() -> str:

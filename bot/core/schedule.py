@@ -46,6 +46,31 @@ def next_weekly_after(settings: ChannelSettings, after: datetime) -> datetime:
     return _next_on_days(day, settings.weekly_time, settings.zone, after)
 
 
+@dataclass(frozen=True)
+class WakeTime:
+    """A local time on some weekdays in one zone: when the channels sharing it need a look."""
+
+    purpose: str  # "daily" (drills) or "weekly" (leaderboards)
+    timezone: str
+    at: time
+    days: frozenset[int]
+
+    @property
+    def key(self) -> str:
+        """The same text for every channel with this schedule (one cron job serves them all)."""
+        days = "".join(str(day) for day in sorted(self.days))
+        return f"{self.purpose}:{self.timezone}:{self.at:%H:%M}:{days}"
+
+
+def wake_times(settings: ChannelSettings) -> tuple[WakeTime, WakeTime]:
+    """The channel's daily drill schedule and its weekly leaderboard schedule."""
+    zone, weekly_day = settings.timezone, frozenset({settings.weekly_day})
+    return (
+        WakeTime("daily", zone, settings.post_time, settings.days),
+        WakeTime("weekly", zone, settings.weekly_time, weekly_day),
+    )
+
+
 def _next_on_days(
     days: frozenset[int],
     at: time,

@@ -2,28 +2,27 @@
 
 from __future__ import annotations
 
-import re
-from functools import cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from bot.storage.probe import MIGRATIONS, READ_ONLY, DatabaseUnavailable, head_revision
 from bot.storage.uow import Database
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
 # Alembic is imported only to migrate: reading where a schema stands needs no more than SQL and
-# the migration files, which keeps ``drillbot check`` quick to start.
-
-
-class DatabaseUnavailable(Exception):
-    """The database cannot be opened or reached; the message says why and what to do."""
-
-
-MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+# the migration files (``drillbot check`` reads it with the bare driver: ``bot.storage.probe``).
+__all__ = [
+    "DatabaseUnavailable",
+    "alembic_config",
+    "check_writable",
+    "current_revision",
+    "head_revision",
+    "upgrade",
+]
 
 
 def alembic_config() -> Config:
@@ -35,8 +34,14 @@ def alembic_config() -> Config:
 
 
 async def upgrade(database: Database, revision: str = "head") -> None:
-    """Bring the schema up to ``revision``; a database that cannot be reached says so plainly."""
+    """Bring the schema up to ``revision``; a database that cannot be reached says so plainly.
+
+    A schema already at the newest migration is left as it is without importing Alembic: that is
+    every start but the first after an upgrade, and Alembic costs a tenth of a second or more.
+    """
     try:
+        if revision == "head" and await current_revision(database) == head_revision():
+            return
         async with database.engine.begin() as connection:
             await connection.run_sync(_upgrade, revision)
     except (OperationalError, DBAPIError, OSError) as error:
@@ -64,12 +69,6 @@ def _stamped(connection: Any) -> str | None:
     return str(found[0]) if len(found) == 1 else None
 
 
-READ_ONLY = (
-    "the database is read-only ({reason}); Drillbot writes every answer and vote to it: "
-    "check DATABASE_URL and that the database (the SQLite file and its folder) is writable"
-)
-
-
 async def check_writable(database: Database) -> None:
     """``DatabaseUnavailable`` when the database can be read but not written, found at start
     rather than by every member's first vote."""
@@ -88,22 +87,6 @@ def _write_probe(connection: Any) -> None:
     elif connection.exec_driver_sql("SHOW transaction_read_only").scalar() == "on":
         raise DatabaseUnavailable(READ_ONLY.format(reason="transaction_read_only is on"))
     connection.rollback()
-
-
-_REVISION = re.compile(r'^(down_revision|revision)\s*=\s*"?([0-9A-Za-z_]+|None)"?', re.MULTILINE)
-
-
-@cache
-def head_revision() -> str | None:
-    """The newest migration: the one no other migration revises (the chain is linear)."""
-    revisions, parents = set(), set()
-    for path in (MIGRATIONS / "versions").glob("*.py"):
-        found = {key: value for key, value in _REVISION.findall(path.read_text("utf-8"))}
-        if "revision" in found:
-            revisions.add(found["revision"])
-            parents.add(found.get("down_revision"))
-    heads = sorted(revisions - parents)
-    return heads[0] if len(heads) == 1 else None
 
 
 def _reason(error: BaseException) -> str:

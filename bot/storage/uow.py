@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.core.errors import StorageUnavailable
 from bot.storage.repos.analytics import AnalyticsRepo
+from bot.storage.repos.answering import AnsweringRepo
 from bot.storage.repos.answers import AnswerRepo
 from bot.storage.repos.channels import ChannelRepo, MemberKey, MemberRepo
 from bot.storage.repos.connections import ConnectionRepo
@@ -30,6 +31,7 @@ from bot.storage.repos.reviews import ReviewRepo
 from bot.storage.repos.rounds import RoundRepo
 from bot.storage.repos.scores import ScoreRepo
 from bot.storage.repos.streaks import StreakRepo
+from bot.storage.repos.votes import VoteRepo
 
 T = TypeVar("T")
 # A locked SQLite file, a database server that is down or unreachable, a pool with no connection
@@ -51,6 +53,8 @@ class UnitOfWork:
         self.members = MemberRepo(connection, known_members)
         self.rounds = RoundRepo(connection)
         self.answers = AnswerRepo(connection)
+        self.votes = VoteRepo(connection)
+        self.answering = AnsweringRepo(connection)
         self.scores = ScoreRepo(connection)
         self.reviews = ReviewRepo(connection)
         self.streaks = StreakRepo(connection)
@@ -66,6 +70,7 @@ class UnitOfWork:
     def commit(self) -> None:
         self.committing = True  # from here a lost connection leaves the outcome unknown
         self.connection.commit()
+        self.members.committed()
 
 
 class StaleConnection(Exception):
@@ -108,10 +113,15 @@ class Database:
         self._thread = ThreadPoolExecutor(1, thread_name_prefix="sqlite") if sync_engine else None
         self.known_members: dict[MemberKey, tuple[int, str]] = {}  # see ``MemberRepo``
 
-    async def run(self, work: Callable[[UnitOfWork], T]) -> T:
-        """Run ``work`` in one transaction; ``StorageUnavailable`` when the database cannot."""
+    async def run(self, work: Callable[[UnitOfWork], T], *, autocommit: bool = False) -> T:
+        """Run ``work`` in one transaction; ``StorageUnavailable`` when the database cannot.
+
+        ``autocommit``: on PostgreSQL each statement commits on its own, which saves the BEGIN
+        and COMMIT round trips; only for work whose every write is one self-contained statement
+        that may stand even if the work goes no further.
+        """
         try:
-            return await self._run(work)
+            return await self._run(work, autocommit)
         except UNAVAILABLE as error:
             raise StorageUnavailable(f"{type(error).__name__}: {_first_line(error)}") from error
         except exc.DBAPIError as error:
@@ -119,22 +129,24 @@ class Database:
                 raise
             raise StorageUnavailable(f"{type(error).__name__}: {_first_line(error)}") from error
 
-    async def _run(self, work: Callable[[UnitOfWork], T]) -> T:
+    async def _run(self, work: Callable[[UnitOfWork], T], autocommit: bool) -> T:
         if self._sync_engine is not None and self._thread is not None:
             loop = asyncio.get_running_loop()
             return await loop.run_in_executor(self._thread, self._run_sqlite, work)
         try:
-            return await self._run_postgres(work)
+            return await self._run_postgres(work, autocommit)
         except StaleConnection:
             # No ping before every checkout (a round trip per transaction): a connection that
             # went stale is found by the work itself, and the work runs once more.
             try:
-                return await self._run_postgres(work)
+                return await self._run_postgres(work, autocommit)
             except StaleConnection as again:
                 raise again.__cause__ or again from None
 
-    async def _run_postgres(self, work: Callable[[UnitOfWork], T]) -> T:
+    async def _run_postgres(self, work: Callable[[UnitOfWork], T], autocommit: bool) -> T:
         async with self.engine.connect() as connection:
+            if autocommit:  # asyncpg then simply sends no BEGIN: no extra round trip
+                await connection.execution_options(isolation_level="AUTOCOMMIT")
             return await connection.run_sync(_in_transaction, work, self.known_members)
 
     def _run_sqlite(self, work: Callable[[UnitOfWork], T]) -> T:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
+import pytest
 from sqlalchemy import func, insert, select
 
 from bot.storage.engine import open_database
@@ -11,6 +12,24 @@ from bot.storage.tables import metadata
 
 async def test_the_schema_is_at_head_after_upgrade(database):
     assert await current_revision(database) == head_revision()
+
+
+async def test_a_schema_at_head_is_left_to_itself_and_a_behind_one_is_upgraded(
+    database, tmp_path, monkeypatch
+):
+    from bot.storage import migrate
+
+    def alembic(connection, revision):  # type: ignore[no-untyped-def]
+        raise AssertionError("Alembic ran")
+
+    monkeypatch.setattr(migrate, "_upgrade", alembic)
+    await upgrade(database)  # already at head: nothing to run
+    fresh = open_database(f"sqlite:///{tmp_path}/fresh.db")
+    try:
+        with pytest.raises(AssertionError, match="Alembic ran"):
+            await upgrade(fresh)
+    finally:
+        await fresh.dispose()
 
 
 async def test_migrations_create_exactly_the_tables_the_code_describes(database):

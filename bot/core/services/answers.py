@@ -12,6 +12,7 @@ from bot.core.schedule import local_date
 from bot.core.scoring import ANSWER_POINTS, RoundScore
 from bot.core.services import attendance
 from bot.core.services.context import Core, catalogue_for
+from bot.core.streaks import StreakState
 from bot.core.text import MAX_ANSWER_CHARS, clean_input
 from bot.core.vocab import RoundMode, RoundStatus
 from bot.storage.uow import UnitOfWork
@@ -92,24 +93,25 @@ def _record(
     member_id = uow.members.ensure(author)
     if round_.mode is RoundMode.ON_DEMAND and member_id != round_.requested_by:
         return None
+    mine = uow.answering.member_in_round(round_, member_id)
     # Reviewing shows the rubric: an answer begun after the member's first review is late.
-    judged = round_.mode is RoundMode.DAILY and uow.reviews.has_reviewed(round_.id, member_id)
-    on_time = uow.answers.of_member(round_.id, member_id, False)
-    late = round_.answers_closed_at(now) or (judged and on_time is None)
+    judged = round_.mode is RoundMode.DAILY and mine.reviewed
+    late = round_.answers_closed_at(now) or (judged and mine.on_time is None)
     stored = text[:MAX_ANSWER_CHARS]
-    answer = uow.answers.of_member(round_.id, member_id, True) if late else on_time
+    answer = mine.late if late else mine.on_time
     if answer is not None and len(answer.text) >= MAX_ANSWER_CHARS:
         return AnswerReceipt(answer.id, round_.id, False, late, True, full=True)
     total = len(text) if answer is None else len(answer.text) + 1 + len(text)
-    answer_id = answer.id if answer else uow.answers.create(round_.id, member_id, late, stored, now)
-    if not uow.answers.add_message(answer_id, round_.id, ref, stored, now):
+    kept = _store(uow, round_, member_id, answer.id if answer else None, late, ref, stored, now)
+    if kept is None:
         return None  # the same message delivered twice (a reconnect, a retried event)
+    answer_id, number = kept
     full = stored if answer is None else answer.text
     if answer is not None and not (judged and not late):
         full = uow.answers.refresh_text(answer_id, now, MAX_ANSWER_CHARS)
     counts = len(full.strip()) >= channel.settings.min_answer_chars
     if counts:
-        _credit(uow, channel, round_, member_id, now)
+        _credit(uow, channel, round_, member_id, now, mine.streak)
     reveal = _reveal(uow, core, round_) if answer is None and _reveals(round_, late) else None
     receipt = AnswerReceipt(
         answer_id,
@@ -118,7 +120,7 @@ def _record(
         late,
         total > MAX_ANSWER_CHARS,
         reveal,
-        number=uow.answers.number_in_round(round_.id, answer_id),
+        number=number or uow.answers.number_in_round(round_.id, answer_id),
         too_short=0 if counts else channel.settings.min_answer_chars,
         news=tuple(attendance.news(uow, channel, member_id)),
         after_review=judged and not round_.is_closed_at(now),
@@ -128,12 +130,36 @@ def _record(
     return receipt
 
 
+def _store(
+    uow: UnitOfWork,
+    round_: Round,
+    member_id: int,
+    answer_id: int | None,
+    late: bool,
+    ref: str,
+    text: str,
+    now: datetime,
+) -> tuple[int, int | None] | None:
+    """Keep the message: (the answer's id, its number when a new answer was started); None when
+    this message was kept before."""
+    if answer_id is None:
+        return uow.answers.start(round_.id, member_id, late, ref, text, now)
+    if not uow.answers.add_message(answer_id, round_.id, ref, text, now):
+        return None
+    return answer_id, None
+
+
 def _reveals(round_: Round, late: bool) -> bool:
     return round_.mode is RoundMode.ON_DEMAND and not late
 
 
 def _credit(
-    uow: UnitOfWork, channel: Channel, round_: Round, member_id: int, now: datetime
+    uow: UnitOfWork,
+    channel: Channel,
+    round_: Round,
+    member_id: int,
+    now: datetime,
+    streak: StreakState,
 ) -> None:
     """A long-enough answer counts its drill day for the streak; on-demand also scores, capped.
 
@@ -143,10 +169,10 @@ def _credit(
     """
     today = local_date(now, channel.settings.zone)
     if round_.mode is RoundMode.DAILY:
-        attendance.count_day(uow, channel.id, member_id, round_.local_date, now)
+        attendance.count_day(uow, channel.id, member_id, round_.local_date, now, streak)
         return
     if uow.rounds.is_drill_day(channel.id, today):
-        attendance.count_day(uow, channel.id, member_id, today, now)
+        attendance.count_day(uow, channel.id, member_id, today, now, streak)
     practised = uow.scores.on_demand_points(channel.id, member_id, today)
     if not round_.is_closed_at(now) and practised < ANSWER_POINTS:
         uow.scores.settle(round_.id, channel.id, today, [RoundScore(member_id, 1, 0, 0)])
@@ -224,11 +250,9 @@ def _round_at(uow: UnitOfWork, place: Place) -> Found:
     """The round whose thread this is, provided the thread belongs to the place's channel."""
     if place.thread_ref is None:
         return None
-    round_ = uow.rounds.by_thread(place.thread_ref)
-    channel = uow.channels.find(place.platform, place.space_ref, place.channel_ref)
-    if round_ is None or channel is None or round_.channel_id != channel.id:
-        return None
-    return round_, channel
+    return uow.answering.round_in_thread(
+        place.thread_ref, place.platform, place.space_ref, place.channel_ref
+    )
 
 
 async def message_author(

@@ -34,16 +34,24 @@ MAX_REPAIR_DAYS = 3650
 def _missed(
     uow: UnitOfWork, channel_id: int, member_id: int, after: date | None, before: date
 ) -> int:
-    if after is None or before <= after:
-        return 0
+    if after is None or before - after <= timedelta(days=1):
+        return 0  # no day lies strictly between them: nothing to read
     drill_days = uow.rounds.drill_days(channel_id, after, before)
     rest = uow.streaks.rest_days(channel_id, member_id, after, before)
     return missed_between(drill_days, rest, after, before)
 
 
-def count_day(uow: UnitOfWork, channel_id: int, member_id: int, day: date, now: datetime) -> None:
-    """The member answered drill day ``day``: extend (or restart) their streak and log it."""
-    state = uow.streaks.state(channel_id, member_id)
+def count_day(
+    uow: UnitOfWork,
+    channel_id: int,
+    member_id: int,
+    day: date,
+    now: datetime,
+    state: StreakState | None = None,
+) -> None:
+    """The member answered drill day ``day``: extend (or restart) their streak and log it.
+    ``state``: their kept state, when the caller read it already in this transaction."""
+    state = uow.streaks.state(channel_id, member_id) if state is None else state
     missed = _missed(uow, channel_id, member_id, state.last_day, day)
     new_state, changes = record_day(state, day, missed)
     if changes:
@@ -80,8 +88,8 @@ def streaks_today(
 
 def news(uow: UnitOfWork, channel: Channel, member_id: int) -> list[str]:
     """What the member has not been told yet, in words: streak changes, then round earnings."""
-    lines = [_news_line(change) for change in uow.streaks.take_news(channel.id, member_id)]
-    return lines + uow.streaks.take_notices(channel.id, member_id)
+    changes, notices = uow.streaks.take_all_news(channel.id, member_id)
+    return [_news_line(change) for change in changes] + notices
 
 
 def home_channel(uow: UnitOfWork, actor: Actor) -> Channel | None:

@@ -57,7 +57,7 @@ def _queue(uow: UnitOfWork, receipt: AnswerReceipt, now: datetime) -> PostJob | 
 
 
 def _ballot(uow: UnitOfWork, receipt: AnswerReceipt, now: datetime) -> Ballot | None:
-    target = uow.answers.vote_target(receipt.answer_id)
+    target = uow.votes.target(receipt.answer_id)
     round_ = uow.rounds.get(receipt.round_id)
     if target is None or round_ is None or round_.thread_ref is None:
         return None

@@ -111,7 +111,7 @@ def _ballot(uow: UnitOfWork, core: Core, channel: Channel, job: PostJob, now: da
     """The Vote button, while the answer stands and its round takes votes."""
     round_ = _round(uow, job)
     answer_id = uow.posts.content(job.id).answer_id
-    target = uow.answers.vote_target(answer_id) if answer_id is not None else None
+    target = uow.votes.target(answer_id) if answer_id is not None else None
     if target is None or target.withdrawn or round_.thread_ref is None:
         raise NothingToSend("the answer was withdrawn")
     if target.status is not RoundStatus.OPEN or now >= target.closes_at:

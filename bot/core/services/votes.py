@@ -61,7 +61,8 @@ async def vote_by_number(
 async def _recorded(core: Core, work: Callable[[UnitOfWork], Reply]) -> Reply:
     """The vote's reply; with the database locked or down, the member is told to try again."""
     try:
-        return await core.db.run(work)
+        # A vote's only write is one statement (claim, cast or withdraw), atomic by itself.
+        return await core.db.run(work, autocommit=True)
     except StorageUnavailable:
         return refuse(COULD_NOT_RECORD)
 
@@ -98,7 +99,7 @@ def _toggle(
     place: Place | None = None,
 ) -> Reply:
     """``place``: where a button was clicked; an answer of another channel is refused."""
-    target = uow.answers.vote_target(answer_id)
+    target = uow.votes.target(answer_id)
     elsewhere = place is not None and target is not None and target.channel != _channel_of(place)
     if target is None or elsewhere:
         return refuse(NO_SUCH_ANSWER)
@@ -115,11 +116,8 @@ def _toggle(
     voter_id = uow.members.ensure(voter)
     if voter_id == target.author_id:
         return refuse("You cannot vote for your own answer.")
-    if request_key is None or uow.requests.claim(keys.vote_request(request_key), now):
-        voted = uow.answers.toggle_vote(answer_id, voter_id, now)
-    else:
-        voted = uow.answers.has_vote(answer_id, voter_id)
-    count = uow.answers.vote_count(answer_id)
+    claim_key = keys.vote_request(request_key) if request_key is not None else None
+    voted, count = uow.votes.click(answer_id, voter_id, now, claim_key)
     uow.commit()
     text = vote_receipt(defang_mentions(target.author_name), count, voted)
     return Reply(VoteReceipt(text, answer_id, count, voted, target.author_name))

@@ -9,9 +9,9 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, delete, func, select, update
 
 from bot.core.model import AnswerTally, MemberAnswer
-from bot.core.vocab import RoundMode, RoundStatus
-from bot.storage.repos.sql import insert_ignoring_conflicts
-from bot.storage.tables import answer_messages, answers, channels, members, rounds, votes
+from bot.core.vocab import RoundMode
+from bot.storage.repos.sql import execute_ignoring_conflicts, typed_text
+from bot.storage.tables import answer_messages, answers, members, rounds, votes
 
 _GET = select(answers).where(answers.c.id == bindparam("answer_id"))
 _OF_MEMBER = select(answers).where(
@@ -19,34 +19,32 @@ _OF_MEMBER = select(answers).where(
     answers.c.member_id == bindparam("member_id"),
     answers.c.late == bindparam("late"),
 )
-_VOTE_TARGET = (
-    select(
-        answers.c.id,
+_NEW_ANSWER = answers.insert().returning(answers.c.id)
+# PostgreSQL: a new answer, its first message and its number, in one statement.
+_START = typed_text(
+    """
+WITH answer AS (
+    INSERT INTO answers (round_id, member_id, late, text, withdrawn, created_at, updated_at)
+    VALUES (:round_id, :member_id, :late, :text, false, :posted_at, :posted_at)
+    RETURNING id
+), message AS (
+    INSERT INTO answer_messages (answer_id, round_id, message_ref, text, deleted, posted_at)
+    SELECT id, :round_id, :message_ref, :text, false, :posted_at FROM answer
+    ON CONFLICT DO NOTHING RETURNING 1
+)
+SELECT answer.id, EXISTS (SELECT 1 FROM message) AS stored,
+    (SELECT count(*) FROM answers WHERE round_id = :round_id AND id < answer.id) + 1 AS number
+FROM answer
+""",
+    (
+        answers.c.round_id,
         answers.c.member_id,
         answers.c.late,
-        answers.c.withdrawn,
-        rounds.c.mode,
-        rounds.c.status,
-        rounds.c.closes_at,
-        members.c.display_name,
-        rounds.c.answers_close_at,
-        channels.c.platform,
-        channels.c.space_ref,
-        channels.c.channel_ref,
-    )
-    .join(rounds, rounds.c.id == answers.c.round_id)
-    .join(members, members.c.id == answers.c.member_id)
-    .join(channels, channels.c.id == rounds.c.channel_id)
-    .where(answers.c.id == bindparam("answer_id"))
+        answers.c.text,
+        answer_messages.c.message_ref,
+        answer_messages.c.posted_at,
+    ),
 )
-_LOCK_ANSWER = select(answers.c.id).where(answers.c.id == bindparam("answer_id")).with_for_update()
-_DELETE_VOTE = delete(votes).where(
-    votes.c.answer_id == bindparam("answer_id"), votes.c.voter_id == bindparam("voter_id")
-)
-_VOTE_COUNT = (
-    select(func.count()).select_from(votes).where(votes.c.answer_id == bindparam("answer_id"))
-)
-_NEW_ANSWER = answers.insert().returning(answers.c.id)
 _NUMBER = select(func.count()).where(
     answers.c.round_id == bindparam("round_id"), answers.c.id <= bindparam("answer_id")
 )
@@ -70,22 +68,6 @@ class AnswerRow:
     text: str
 
 
-@dataclass(frozen=True)
-class VoteTarget:
-    """An answer with what the vote rules need: its round's state and its author's name."""
-
-    answer_id: int
-    author_id: int
-    late: bool
-    withdrawn: bool
-    mode: RoundMode
-    status: RoundStatus
-    closes_at: datetime
-    author_name: str
-    answers_close_at: datetime | None = None  # a blind round's reveal
-    channel: tuple[str, str, str] = ("", "", "")  # its channel's platform, space and ref
-
-
 def _answer(row: Any) -> AnswerRow:
     return AnswerRow(row.id, row.round_id, row.member_id, row.late, row.withdrawn, row.text)
 
@@ -97,23 +79,6 @@ class AnswerRepo:
     def get(self, answer_id: int) -> AnswerRow | None:
         row = self._c.execute(_GET, {"answer_id": answer_id}).first()
         return _answer(row) if row else None
-
-    def vote_target(self, answer_id: int) -> VoteTarget | None:
-        row = self._c.execute(_VOTE_TARGET, {"answer_id": answer_id}).first()
-        if row is None:
-            return None
-        return VoteTarget(
-            row.id,
-            row.member_id,
-            row.late,
-            row.withdrawn,
-            RoundMode(row.mode),
-            RoundStatus(row.status),
-            row.closes_at,
-            row.display_name,
-            row.answers_close_at,
-            (row.platform, row.space_ref, row.channel_ref),
-        )
 
     def of_member(self, round_id: int, member_id: int, late: bool) -> AnswerRow | None:
         params = {"round_id": round_id, "member_id": member_id, "late": late}
@@ -133,6 +98,20 @@ class AnswerRepo:
         )
         return int(self._c.execute(_NEW_ANSWER, values).scalar_one())
 
+    def start(
+        self, round_id: int, member_id: int, late: bool, ref: str, text: str, now: datetime
+    ) -> tuple[int, int] | None:
+        """A new answer whose text is its first message: (its id, its number in the round); None
+        when that message was stored before (the transaction must then be rolled back)."""
+        if self._c.dialect.name == "postgresql":
+            values = dict(round_id=round_id, member_id=member_id, late=late, text=text)
+            row = self._c.execute(_START, {**values, "message_ref": ref, "posted_at": now}).one()
+            return (int(row.id), int(row.number)) if row.stored else None
+        answer_id = self.create(round_id, member_id, late, text, now)
+        if not self.add_message(answer_id, round_id, ref, text, now):
+            return None
+        return answer_id, self.number_in_round(round_id, answer_id)
+
     def add_message(
         self, answer_id: int, round_id: int, message_ref: str, text: str, now: datetime
     ) -> bool:
@@ -145,8 +124,7 @@ class AnswerRepo:
             deleted=False,
             posted_at=now,
         )
-        statement = insert_ignoring_conflicts(self._c, answer_messages)
-        return self._c.execute(statement, values).rowcount == 1
+        return execute_ignoring_conflicts(self._c, answer_messages, values).rowcount == 1
 
     def number_in_round(self, round_id: int, answer_id: int) -> int:
         """The answer's number in its round: 1 for the first answer given, and so on."""
@@ -218,30 +196,6 @@ class AnswerRepo:
         if not parts:
             self.drop_votes(answer_id)
         return text
-
-    def toggle_vote(self, answer_id: int, voter_id: int, now: datetime) -> bool:
-        """Withdraw the voter's vote if they have one, else cast it; True when a vote now stands."""
-        if self._c.dialect.name == "postgresql":
-            # Lock the answer row so concurrent clicks on it toggle one after another
-            # (SQLite's BEGIN IMMEDIATE already serialises writers).
-            self._c.execute(_LOCK_ANSWER, {"answer_id": answer_id})
-        key = {"answer_id": answer_id, "voter_id": voter_id}
-        # A first click is the common case: one INSERT casts it; a second click finds the vote
-        # standing (nothing inserted) and withdraws it.
-        cast = insert_ignoring_conflicts(self._c, votes)
-        if self._c.execute(cast, {**key, "cast_at": now}).rowcount:
-            return True
-        self._c.execute(_DELETE_VOTE, key)
-        return False
-
-    def has_vote(self, answer_id: int, voter_id: int) -> bool:
-        query = select(votes.c.id).where(
-            votes.c.answer_id == answer_id, votes.c.voter_id == voter_id
-        )
-        return self._c.execute(query).first() is not None
-
-    def vote_count(self, answer_id: int) -> int:
-        return int(self._c.execute(_VOTE_COUNT, {"answer_id": answer_id}).scalar_one())
 
     def tallies(self, round_id: int) -> list[AnswerTally]:
         """On-time, standing answers of a round with their vote counts."""

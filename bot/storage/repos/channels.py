@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, delete, func, select, update
 
 from bot.core.model import Actor, Channel, ChannelSettings
-from bot.storage.repos.sql import insert_ignoring_conflicts
+from bot.core.schedule import WakeTime, wake_times
+from bot.storage.repos.sql import insert_ignoring_conflicts, typed_text
 from bot.storage.tables import channels, custom_drills, holidays, members
 
 _GET = select(channels).where(channels.c.id == bindparam("channel_id"))
@@ -19,12 +20,23 @@ _MEMBER = select(members.c.id, members.c.display_name).where(
     members.c.space_ref == bindparam("space_ref"),
     members.c.user_ref == bindparam("user_ref"),
 )
-_RENAME = (
-    update(members)
-    .where(members.c.id == bindparam("member_id"))
-    .values(display_name=bindparam("name"))
+# One statement whether the member is new, renamed or unchanged (both databases say it so).
+_ENSURE = typed_text(
+    "INSERT INTO members (platform, space_ref, user_ref, display_name)"
+    " VALUES (:platform, :space_ref, :user_ref, :display_name)"
+    " ON CONFLICT (platform, space_ref, user_ref)"
+    " DO UPDATE SET display_name = excluded.display_name RETURNING id",
+    (members.c.platform, members.c.space_ref, members.c.user_ref, members.c.display_name),
 )
 _NAME = select(members.c.display_name).where(members.c.id == bindparam("member_id"))
+# The schedule columns alone, each combination once: start-up reads this instead of every channel.
+_SCHEDULES = select(
+    channels.c.timezone,
+    channels.c.post_time,
+    channels.c.days,
+    channels.c.weekly_day,
+    channels.c.weekly_time,
+).distinct()
 # Looked up on nearly every member action: built once (building a statement costs more than
 # running it on SQLite).
 _FIND = select(channels).where(
@@ -68,7 +80,7 @@ def _settings(row: Any) -> ChannelSettings:
     )
 
 
-def _channel(row: Any) -> Channel:
+def channel_from_row(row: Any) -> Channel:
     return Channel(
         id=row.id,
         platform=row.platform,
@@ -86,7 +98,7 @@ class ChannelRepo:
 
     def get(self, channel_id: int) -> Channel | None:
         row = self._c.execute(_GET, {"channel_id": channel_id}).first()
-        return _channel(row) if row else None
+        return channel_from_row(row) if row else None
 
     def timezone(self, channel_id: int) -> str | None:
         found: str | None = self._c.execute(_ZONE, {"channel_id": channel_id}).scalar_one_or_none()
@@ -95,7 +107,7 @@ class ChannelRepo:
     def find(self, platform: str, space_ref: str, channel_ref: str) -> Channel | None:
         place = {"platform": platform, "space_ref": space_ref, "channel_ref": channel_ref}
         row = self._c.execute(_FIND, place).first()
-        return _channel(row) if row else None
+        return channel_from_row(row) if row else None
 
     def add(
         self,
@@ -135,15 +147,32 @@ class ChannelRepo:
         query = (
             select(channels).where(channels.c.next_post_at <= now).order_by(channels.c.next_post_at)
         )
-        return [_channel(row) for row in self._c.execute(query.limit(limit))]
+        return [channel_from_row(row) for row in self._c.execute(query.limit(limit))]
 
     def due_weekly(self, now: datetime, limit: int = 500) -> list[Channel]:
         column = channels.c.next_weekly_at
         query = select(channels).where(column <= now).order_by(column).limit(limit)
-        return [_channel(row) for row in self._c.execute(query)]
+        return [channel_from_row(row) for row in self._c.execute(query)]
 
     def all(self) -> list[Channel]:
-        return [_channel(row) for row in self._c.execute(select(channels).order_by(channels.c.id))]
+        return [
+            channel_from_row(row)
+            for row in self._c.execute(select(channels).order_by(channels.c.id))
+        ]
+
+    def wake_times(self) -> set[WakeTime]:
+        """Every distinct daily and weekly schedule in use, however many channels share each."""
+        found: set[WakeTime] = set()
+        for row in self._c.execute(_SCHEDULES):
+            settings = ChannelSettings(
+                post_time=time.fromisoformat(row.post_time),
+                timezone=row.timezone,
+                days=frozenset(int(day) for day in row.days),
+                weekly_day=row.weekly_day,
+                weekly_time=time.fromisoformat(row.weekly_time),
+            )
+            found.update(wake_times(settings))
+        return found
 
     def earliest_due(self) -> datetime | None:
         query = select(func.min(channels.c.next_post_at), func.min(channels.c.next_weekly_at))
@@ -186,7 +215,7 @@ class ChannelRepo:
             .where(channels.c.platform == platform, channels.c.space_ref == space_ref)
             .order_by(channels.c.id)
         )
-        return [_channel(row) for row in self._c.execute(query)]
+        return [channel_from_row(row) for row in self._c.execute(query)]
 
     def space_of(self, platform: str, channel_ref: str) -> str | None:
         """The space a registered channel belongs to (the first, should two spaces share it)."""
@@ -208,28 +237,27 @@ class MemberRepo:
         self, connection: Connection, known: dict[MemberKey, tuple[int, str]] | None = None
     ) -> None:
         self._c = connection
-        # Ids the process has read before (committed rows; members are never deleted), with the
-        # name they had: a member seen again with the same name costs no statement at all.
+        # Ids of committed rows the process has seen (members are never deleted), with the name
+        # they had: a member seen again with the same name costs no statement at all. Ids seen in
+        # this transaction join them only once it commits (a rolled-back insert leaves no row).
         self._known = {} if known is None else known
+        self._seen: dict[MemberKey, tuple[int, str]] = {}
 
     def ensure(self, actor: Actor) -> int:
         """The member's id, creating them on first sight and keeping their display name fresh."""
         name = actor.display_name[:100]
-        known = self._known.get((actor.platform, actor.space_ref, actor.user_ref))
+        whose = (actor.platform, actor.space_ref, actor.user_ref)
+        known = self._seen.get(whose) or self._known.get(whose)
         if known is not None and known[1] == name:
             return known[0]
         key = {"platform": actor.platform, "space_ref": actor.space_ref, "user_ref": actor.user_ref}
-        row = self._c.execute(_MEMBER, key).first()
-        if row is not None and row.display_name == name:
-            self._known[(actor.platform, actor.space_ref, actor.user_ref)] = (int(row.id), name)
-        if row is None:
-            self._c.execute(
-                insert_ignoring_conflicts(self._c, members), {**key, "display_name": name}
-            )
-            return int(self._c.execute(_MEMBER, key).one().id)
-        if row.display_name != name:
-            self._c.execute(_RENAME, {"member_id": row.id, "name": name})
-        return int(row.id)
+        member_id = int(self._c.execute(_ENSURE, {**key, "display_name": name}).scalar_one())
+        self._seen[whose] = (member_id, name)
+        return member_id
+
+    def committed(self) -> None:
+        """The transaction committed: the members it saw are known rows from now on."""
+        self._known.update(self._seen)
 
     def name(self, member_id: int) -> str:
         return str(self._c.execute(_NAME, {"member_id": member_id}).scalar_one())

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import Connection, select
 
 from bot.core.model import ConnectionState
-from bot.storage.repos.sql import upsert
+from bot.storage.repos.sql import execute_upsert
 from bot.storage.tables import connections
 
 DETAIL_CHARS = 500
@@ -18,14 +18,13 @@ class ConnectionRepo:
         self._c = connection
 
     def record(self, platform: str, state: str, detail: str | None, now: datetime) -> None:
-        statement = upsert(self._c, connections, ("platform",), ("state", "detail", "changed_at"))
         row = {
             "platform": platform,
             "state": state,
             "detail": detail[:DETAIL_CHARS] if detail else None,
             "changed_at": now,
         }
-        self._c.execute(statement, row)
+        execute_upsert(self._c, connections, ("platform",), row)
 
     def all(self) -> list[ConnectionState]:
         rows = self._c.execute(select(connections).order_by(connections.c.platform))

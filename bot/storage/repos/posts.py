@@ -9,7 +9,7 @@ from sqlalchemy import Connection, case, func, or_, select, type_coerce, update
 
 from bot.core.model import NewPost, PostContent, PostJob
 from bot.core.vocab import PostKind, PostStatus
-from bot.storage.repos.sql import insert_ignoring_conflicts
+from bot.storage.repos.sql import execute_ignoring_conflicts
 from bot.storage.tables import UTCDateTime, post_contents, posts
 
 
@@ -46,7 +46,7 @@ class PostRepo:
             created_at=now,
             **vars(new),
         )
-        result = self._c.execute(insert_ignoring_conflicts(self._c, posts), row)
+        result = execute_ignoring_conflicts(self._c, posts, row)
         if result.rowcount != 1:
             return False
         if content is not None:

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection, delete
 
-from bot.storage.repos.sql import insert_ignoring_conflicts
+from bot.storage.repos.sql import execute_ignoring_conflicts
 from bot.storage.tables import handled_requests, slack_events
 
 EVENT_ID_CHARS = 64
@@ -19,15 +19,13 @@ class RequestRepo:
 
     def claim(self, request_key: str, now: datetime) -> bool:
         """True the first time ``request_key`` is seen; a retry of the same request gets False."""
-        statement = insert_ignoring_conflicts(self._c, handled_requests)
         row = {"request_key": request_key, "handled_at": now}
-        return bool(self._c.execute(statement, row).rowcount)
+        return bool(execute_ignoring_conflicts(self._c, handled_requests, row).rowcount)
 
     def claim_event(self, event_id: str, team_id: str | None, now: datetime) -> bool:
         """True for the first delivery of a Slack event; False for every retry after it."""
-        statement = insert_ignoring_conflicts(self._c, slack_events)
         row = {"event_id": event_id[:EVENT_ID_CHARS], "team_id": team_id, "received_at": now}
-        return bool(self._c.execute(statement, row).rowcount)
+        return bool(execute_ignoring_conflicts(self._c, slack_events, row).rowcount)
 
     def release_event(self, event_id: str) -> None:
         self._c.execute(delete(slack_events).where(slack_events.c.event_id == event_id))

@@ -14,7 +14,7 @@ from sqlalchemy import Connection, and_, bindparam, delete, false, func, or_, se
 from bot.core import coach
 from bot.core.coach import Read, ReviewMark
 from bot.core.vocab import RoundMode
-from bot.storage.repos.sql import insert_ignoring_conflicts
+from bot.storage.repos.sql import execute_ignoring_conflicts
 from bot.storage.tables import answer_coverage, answers, members, reviews, rounds
 
 
@@ -89,7 +89,7 @@ class ReviewRepo:
             created_at=now,
             **values,
         )
-        inserted = self._c.execute(insert_ignoring_conflicts(self._c, reviews), row).rowcount
+        inserted = execute_ignoring_conflicts(self._c, reviews, row).rowcount
         if inserted:
             return True
         mine = and_(reviews.c.answer_id == answer_id, reviews.c.reviewer_id == mark.reviewer_id)

@@ -31,7 +31,7 @@ _DRILL_DAYS = (
 )
 
 
-def _round(row: Any) -> Round:
+def round_from_row(row: Any) -> Round:
     return Round(
         id=row.id,
         channel_id=row.channel_id,
@@ -61,11 +61,11 @@ class RoundRepo:
 
     def get(self, round_id: int) -> Round | None:
         row = self._c.execute(_GET, {"round_id": round_id}).first()
-        return _round(row) if row else None
+        return round_from_row(row) if row else None
 
     def by_thread(self, thread_ref: str) -> Round | None:
         row = self._c.execute(_BY_THREAD, {"thread_ref": thread_ref}).first()
-        return _round(row) if row else None
+        return round_from_row(row) if row else None
 
     def daily_on(self, channel_id: int, day: date) -> Round | None:
         query = select(rounds).where(
@@ -74,7 +74,7 @@ class RoundRepo:
             rounds.c.local_date == day,
         )
         row = (self._c.execute(query)).first()
-        return _round(row) if row else None
+        return round_from_row(row) if row else None
 
     def set_place(self, round_id: int, message_ref: str, thread_ref: str | None) -> None:
         statement = update(rounds).where(rounds.c.id == round_id)
@@ -87,7 +87,7 @@ class RoundRepo:
             .order_by(rounds.c.closes_at, rounds.c.id)
             .limit(limit)
         )
-        return [_round(row) for row in self._c.execute(query)]
+        return [round_from_row(row) for row in self._c.execute(query)]
 
     def due_to_reveal(self, now: datetime, limit: int = 500) -> list[Round]:
         """Blind rounds whose answer window has ended and whose answers are not yet revealed."""
@@ -98,7 +98,7 @@ class RoundRepo:
             .order_by(rounds.c.answers_close_at, rounds.c.id)
             .limit(limit)
         )
-        return [_round(row) for row in self._c.execute(query)]
+        return [round_from_row(row) for row in self._c.execute(query)]
 
     def mark_revealed(self, round_id: int, now: datetime) -> bool:
         """False when another worker revealed the round first."""
@@ -176,7 +176,7 @@ class RoundRepo:
             .limit(1)
         )
         row = self._c.execute(query).first()
-        return _round(row) if row else None
+        return round_from_row(row) if row else None
 
     def latest_open_for(self, channel_id: int, member_id: int) -> Round | None:
         """The newest open round in the channel that the member may answer: daily, or their own."""
@@ -188,7 +188,7 @@ class RoundRepo:
             .limit(1)
         )
         row = self._c.execute(query).first()
-        return _round(row) if row else None
+        return round_from_row(row) if row else None
 
     def latest_on_demand_of(self, channel_id: int, member_id: int) -> Round | None:
         """The member's newest on-demand round in the channel, open or closed."""
@@ -200,7 +200,7 @@ class RoundRepo:
             .limit(1)
         )
         row = self._c.execute(query).first()
-        return _round(row) if row else None
+        return round_from_row(row) if row else None
 
     def record_question(
         self, round_id: int, member_id: int, fact_index: int, now: datetime
@@ -221,7 +221,7 @@ class RoundRepo:
             rounds.c.status == RoundStatus.OPEN,
             rounds.c.local_date.between(first, last),
         )
-        return [_round(row) for row in self._c.execute(query)]
+        return [round_from_row(row) for row in self._c.execute(query)]
 
     def kind_counts(self, channel_id: int) -> dict[str, int]:
         query = (
@@ -287,7 +287,7 @@ class RoundRepo:
 
     def by_key(self, claim_key: str) -> Round | None:
         row = (self._c.execute(select(rounds).where(rounds.c.claim_key == claim_key))).first()
-        return _round(row) if row else None
+        return round_from_row(row) if row else None
 
     def earliest_close(self) -> datetime | None:
         query = select(func.min(rounds.c.closes_at)).where(rounds.c.status == RoundStatus.OPEN)

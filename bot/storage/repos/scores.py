@@ -11,7 +11,7 @@ from bot.core.model import Standing
 from bot.core.scoring import RoundScore
 from bot.core.vocab import RoundMode, RoundStatus
 from bot.storage.repos.leaderboard import top_statement
-from bot.storage.repos.sql import insert_ignoring_conflicts
+from bot.storage.repos.sql import execute_ignoring_conflicts
 from bot.storage.tables import answers, members, round_scores, rounds, votes
 
 _CHANNEL, _MEMBER = bindparam("channel_id", type_=Integer), bindparam("member_id", type_=Integer)
@@ -72,7 +72,7 @@ class ScoreRepo:
             )
             for s in scores
         ]
-        self._c.execute(insert_ignoring_conflicts(self._c, round_scores), rows)
+        execute_ignoring_conflicts(self._c, round_scores, rows)
 
     def on_demand_points(self, channel_id: int, member_id: int, day: date) -> int:
         """Points the member's on-demand answers earned on local ``day`` in the channel."""

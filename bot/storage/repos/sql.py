@@ -6,12 +6,15 @@ and its cache key costs far more than running it against SQLite.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Table, insert
+from sqlalchemy import Connection, CursorResult, Table, TextClause, bindparam, insert, text
 from sqlalchemy.dialects import postgresql
+
+# PostgreSQL's statements rendered with ``:name`` parameters, so they can become ``text()``.
+_NAMED = postgresql.dialect(paramstyle="named")  # type: ignore[no-untyped-call]
 
 
 @cache
@@ -24,23 +27,56 @@ def _insert_ignoring(table: Table, dialect: str) -> Any:
 
 
 def insert_ignoring_conflicts(connection: Connection, table: Table) -> Any:
-    """An INSERT that skips rows clashing with a unique key."""
+    """An INSERT that skips rows clashing with a unique key (for the rarer, non-hot writes)."""
     return _insert_ignoring(table, connection.dialect.name)
 
 
-@cache
-def _upsert(table: Table, dialect: str, keys: tuple[str, ...], updated: tuple[str, ...]) -> Any:
-    if dialect != "postgresql":
+def execute_ignoring_conflicts(
+    connection: Connection, table: Table, rows: Mapping[str, Any] | Sequence[Mapping[str, Any]]
+) -> CursorResult[Any]:
+    """Insert ``rows`` (one or many, with the same columns), skipping those clashing with a
+    unique key; ``rowcount`` says how many went in."""
+    columns = tuple(rows if isinstance(rows, Mapping) else rows[0])
+    if connection.dialect.name != "postgresql":
+        return connection.execute(_insert_ignoring(table, "sqlite"), rows)
+    return connection.execute(_frozen_insert(table, columns, None), rows)
+
+
+def execute_upsert(
+    connection: Connection, table: Table, keys: Sequence[str], row: Mapping[str, Any]
+) -> None:
+    """Insert ``row``, or overwrite every other given column of the row with the same ``keys``."""
+    if connection.dialect.name != "postgresql":
         # Every column is written, so replacing the row is the same as updating it (and cacheable).
-        return insert(table).prefix_with("OR REPLACE")
-    statement = postgresql.insert(table)
-    return statement.on_conflict_do_update(
-        index_elements=list(keys), set_={name: statement.excluded[name] for name in updated}
-    )
+        connection.execute(_replace(table), row)
+        return
+    connection.execute(_frozen_insert(table, tuple(row), tuple(keys)), row)
 
 
-def upsert(
-    connection: Connection, table: Table, keys: Sequence[str], updated: Sequence[str]
-) -> Any:
-    """Insert a row, or overwrite the ``updated`` columns of the row with the same ``keys``."""
-    return _upsert(table, connection.dialect.name, tuple(keys), tuple(updated))
+@cache
+def _replace(table: Table) -> Any:
+    return insert(table).prefix_with("OR REPLACE")
+
+
+@cache
+def _frozen_insert(
+    table: Table, columns: tuple[str, ...], conflict_keys: tuple[str, ...] | None
+) -> TextClause:
+    """PostgreSQL's ``INSERT ... ON CONFLICT`` compiled once, as text with typed parameters.
+
+    SQLAlchemy gives PostgreSQL's ON CONFLICT statements no cache key, so they would be compiled
+    again on every execution (about a third of a millisecond each, on every vote and answer).
+    """
+    statement = postgresql.insert(table).values({name: bindparam(name) for name in columns})
+    if conflict_keys is None:
+        statement = statement.on_conflict_do_nothing()
+    else:
+        updated = {n: statement.excluded[n] for n in columns if n not in conflict_keys}
+        statement = statement.on_conflict_do_update(index_elements=conflict_keys, set_=updated)
+    typed = (bindparam(name, type_=table.c[name].type) for name in columns)
+    return text(str(statement.compile(dialect=_NAMED))).bindparams(*typed)
+
+
+def typed_text(sql: str, table_columns: Iterable[Any]) -> TextClause:
+    """Hand-written SQL whose parameters are named after ``table_columns`` and typed like them."""
+    return text(sql).bindparams(*(bindparam(c.name, type_=c.type) for c in table_columns))

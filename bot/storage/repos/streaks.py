@@ -6,10 +6,24 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy import Connection, bindparam, delete, func, select, update
+from sqlalchemy import (
+    Connection,
+    Date,
+    Integer,
+    String,
+    bindparam,
+    cast,
+    delete,
+    func,
+    literal_column,
+    null,
+    select,
+    union_all,
+    update,
+)
 
 from bot.core.streaks import Change, ChangeKind, StreakState
-from bot.storage.repos.sql import insert_ignoring_conflicts, upsert
+from bot.storage.repos.sql import execute_upsert, insert_ignoring_conflicts, typed_text
 from bot.storage.tables import member_notices, rest_days, streak_events, streaks
 
 _STATE = select(streaks).where(
@@ -35,17 +49,47 @@ _UNSEEN_WHERE = (  # bind names differ from the columns: an UPDATE reserves thos
     & (streak_events.c.member_id == bindparam("whose_member"))
     & streak_events.c.seen.is_(False)
 )
-_UNSEEN = (
-    select(streak_events.c.kind, streak_events.c.day, streak_events.c.count)
-    .where(_UNSEEN_WHERE)
-    .order_by(streak_events.c.id)
-)
 _MARK_SEEN = update(streak_events).where(_UNSEEN_WHERE).values(seen=True)
-_NOTICES = (
-    select(member_notices.c.id, member_notices.c.text)
-    .where(member_notices.c.channel_id == bindparam("channel_id"))
-    .where(member_notices.c.member_id == bindparam("member_id"))
-    .order_by(member_notices.c.id)
+# Both kinds of news in one read: nearly always there is none, and then that is all it costs.
+_ALL_NEWS = union_all(
+    select(
+        literal_column("'event'").label("source"),
+        streak_events.c.id,
+        streak_events.c.kind,
+        streak_events.c.day,
+        streak_events.c.count,
+        cast(null(), String).label("text"),
+    ).where(_UNSEEN_WHERE),
+    select(
+        literal_column("'notice'"),
+        member_notices.c.id,
+        cast(null(), String),
+        cast(null(), Date),
+        cast(null(), Integer),
+        member_notices.c.text,
+    )
+    .where(member_notices.c.channel_id == bindparam("whose_channel"))
+    .where(member_notices.c.member_id == bindparam("whose_member")),
+).order_by("source", "id")
+
+
+# PostgreSQL: the new state and its one logged change in one statement.
+_SAVE_ONE = typed_text(
+    """
+WITH kept AS (
+    INSERT INTO streaks (channel_id, member_id, current, longest, freezes, last_day)
+    VALUES (:channel_id, :member_id, :current, :longest, :freezes, :last_day)
+    ON CONFLICT (channel_id, member_id) DO UPDATE SET current = excluded.current,
+        longest = excluded.longest, freezes = excluded.freezes, last_day = excluded.last_day
+)
+INSERT INTO streak_events (channel_id, member_id, day, kind, count, reason, created_at, seen)
+VALUES (:channel_id, :member_id, :day, :kind, :count, :reason, :created_at, :seen)
+""",
+    (
+        *(streaks.c[name] for name in ("channel_id", "member_id", *_COLUMNS)),
+        *(streak_events.c[name] for name in ("day", "kind", "count", "reason", "created_at")),
+        streak_events.c.seen,
+    ),
 )
 
 
@@ -78,12 +122,16 @@ class StreakRepo:
         reason: str | None = None,
     ) -> None:
         """Keep the new state and append its changes to the log, in one transaction."""
-        statement = upsert(self._c, streaks, ("channel_id", "member_id"), _COLUMNS)
         key = {"channel_id": channel_id, "member_id": member_id}
-        self._c.execute(statement, {**key, **{c: getattr(state, c) for c in _COLUMNS}})
-        if changes:
-            rows = [_event(key, change, now, reason) for change in changes]
-            self._c.execute(streak_events.insert(), rows)
+        columns = {c: getattr(state, c) for c in _COLUMNS}
+        rows = [_event(key, change, now, reason) for change in changes]
+        if len(rows) == 1 and self._c.dialect.name == "postgresql":  # the usual day: one change
+            self._c.execute(_SAVE_ONE, {**columns, **rows[0]})
+            return
+        execute_upsert(self._c, streaks, ("channel_id", "member_id"), {**key, **columns})
+        if rows:
+            # One row (the usual case) goes as a plain execute: executemany costs more per call.
+            self._c.execute(streak_events.insert(), rows[0] if len(rows) == 1 else rows)
 
     def log(self, channel_id: int, member_id: int) -> list[Change]:
         query = (
@@ -94,26 +142,27 @@ class StreakRepo:
         )
         return [Change(ChangeKind(kind), day, count) for kind, day, count in self._c.execute(query)]
 
-    def take_news(self, channel_id: int, member_id: int) -> list[Change]:
-        """Changes the member has not been told about yet; they count as told from now on."""
-        whose = {"whose_channel": channel_id, "whose_member": member_id}
-        found = self._c.execute(_UNSEEN, whose).all()
-        if found:
-            self._c.execute(_MARK_SEEN, whose)
-        return [Change(ChangeKind(kind), day, count) for kind, day, count in found]
-
     def notify(self, channel_id: int, member_id: int, text: str, now: datetime) -> None:
         """Keep a private note for the member, shown the next time they interact."""
         row = {"channel_id": channel_id, "member_id": member_id, "text": text, "created_at": now}
         self._c.execute(member_notices.insert(), row)
 
-    def take_notices(self, channel_id: int, member_id: int) -> list[str]:
-        whose = {"channel_id": channel_id, "member_id": member_id}
-        found = self._c.execute(_NOTICES, whose).all()
-        if found:
-            ids = [row.id for row in found]
+    def take_all_news(self, channel_id: int, member_id: int) -> tuple[list[Change], list[str]]:
+        """Streak changes and notes the member has not been told about yet (they count as told
+        from now on); one read when there is nothing new."""
+        whose = {"whose_channel": channel_id, "whose_member": member_id}
+        rows = self._c.execute(_ALL_NEWS, whose).all()
+        events = [row for row in rows if row.source == "event"]
+        notices = [row for row in rows if row.source == "notice"]
+        if events:
+            self._c.execute(_MARK_SEEN, whose)
+        self._forget_notices([row.id for row in notices])
+        changes = [Change(ChangeKind(row.kind), row.day, row._mapping["count"]) for row in events]
+        return changes, [row.text for row in notices]
+
+    def _forget_notices(self, ids: list[int]) -> None:
+        if ids:
             self._c.execute(delete(member_notices).where(member_notices.c.id.in_(ids)))
-        return [row.text for row in found]
 
     def rest(self, channel_id: int, member_id: int, days: Sequence[date]) -> None:
         rows = [{"channel_id": channel_id, "member_id": member_id, "day": day} for day in days]

@@ -22,7 +22,7 @@ async def with_answer(core, platform, monday_morning):  # type: ignore[no-untype
 
 
 async def votes_on(core, answer_id: int) -> int:  # type: ignore[no-untyped-def]
-    return await core.db.run(lambda uow: uow.answers.vote_count(answer_id))
+    return await core.db.run(lambda uow: uow.votes.count(answer_id))
 
 
 async def test_voting_again_withdraws_the_vote(core, platform, monday_morning):
@@ -65,6 +65,32 @@ async def test_one_member_clicking_twenty_times_at_once_ends_consistent(
     casts = sum(1 for r in replies if r.card.voted)  # type: ignore[union-attr]
     assert casts == 10  # toggles run one after another: on, off, on, off ...
     assert await votes_on(core, answer_id) == 0
+
+
+async def test_twenty_clicks_with_their_own_ids_at_once_toggle_one_after_another(
+    core, platform, monday_morning
+):
+    answer_id, at = await with_answer(core, platform, monday_morning)
+    clicks = (
+        toggle_vote(core, member("alice"), place(), answer_id, at, request_key=f"click-{n}")
+        for n in range(20)
+    )
+    replies = await asyncio.gather(*clicks)
+    casts = sum(1 for r in replies if r.card.voted)  # type: ignore[union-attr]
+    counts = sorted(r.card.votes for r in replies)  # type: ignore[union-attr]
+    assert casts == 10 and await votes_on(core, answer_id) == 0
+    assert counts == [0] * 10 + [1] * 10  # each reply tells the count its own toggle left
+
+
+async def test_one_click_delivered_five_times_at_once_counts_once(core, platform, monday_morning):
+    answer_id, at = await with_answer(core, platform, monday_morning)
+    same = (
+        toggle_vote(core, member("alice"), place(), answer_id, at, request_key="click-1")
+        for _ in range(5)
+    )
+    replies = await asyncio.gather(*same)
+    assert all(r.card.voted and r.card.votes == 1 for r in replies)  # type: ignore[union-attr]
+    assert await votes_on(core, answer_id) == 1
 
 
 async def test_a_redelivered_click_is_counted_once(core, platform, monday_morning):

@@ -1,0 +1,172 @@
+"""Votes on answers: one row per voter and answer, cast by a click and withdrawn by the next."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, delete, func, select
+
+from bot.core.vocab import RoundMode, RoundStatus
+from bot.storage.repos.sql import execute_ignoring_conflicts, typed_text
+from bot.storage.tables import answers, channels, handled_requests, members, rounds, votes
+
+_TARGET = (
+    select(
+        answers.c.id,
+        answers.c.member_id,
+        answers.c.late,
+        answers.c.withdrawn,
+        rounds.c.mode,
+        rounds.c.status,
+        rounds.c.closes_at,
+        members.c.display_name,
+        rounds.c.answers_close_at,
+        channels.c.platform,
+        channels.c.space_ref,
+        channels.c.channel_ref,
+    )
+    .join(rounds, rounds.c.id == answers.c.round_id)
+    .join(members, members.c.id == answers.c.member_id)
+    .join(channels, channels.c.id == rounds.c.channel_id)
+    .where(answers.c.id == bindparam("answer_id"))
+)
+_STANDING = select(votes.c.id).where(
+    votes.c.answer_id == bindparam("answer_id"), votes.c.voter_id == bindparam("voter_id")
+)
+_WITHDRAW = delete(votes).where(
+    votes.c.answer_id == bindparam("answer_id"), votes.c.voter_id == bindparam("voter_id")
+)
+_COUNT = select(func.count()).select_from(votes).where(votes.c.answer_id == bindparam("answer_id"))
+
+# PostgreSQL: claim the click, cast or withdraw the vote and count, as one statement (so it needs
+# no transaction around it). Every part reads the same snapshot, so the count adds this click's
+# own change. A click whose key was claimed before changes nothing (``redelivered``); what stands
+# is then read afresh, since the claim may have been made after this statement's snapshot.
+# ``raced``: a concurrent click of the same voter changed the vote after the snapshot (our insert
+# met theirs, or our delete found theirs done); the click is then run again, unclaimed, so
+# clicks still toggle one after another.
+_CLICK = typed_text(
+    """
+WITH claim AS (
+    INSERT INTO handled_requests (request_key, handled_at)
+    SELECT CAST(:request_key AS VARCHAR), :cast_at WHERE CAST(:request_key AS VARCHAR) IS NOT NULL
+    ON CONFLICT DO NOTHING RETURNING 1
+), go AS (
+    SELECT 1 FROM claim UNION ALL SELECT 1 WHERE CAST(:request_key AS VARCHAR) IS NULL
+), standing AS (
+    SELECT id FROM votes WHERE answer_id = :answer_id AND voter_id = :voter_id
+), withdrawn AS (
+    DELETE FROM votes WHERE id IN (SELECT id FROM standing) AND EXISTS (SELECT 1 FROM go)
+    RETURNING 1
+), cast_now AS (
+    INSERT INTO votes (answer_id, voter_id, cast_at)
+    SELECT :answer_id, :voter_id, :cast_at
+    WHERE EXISTS (SELECT 1 FROM go) AND NOT EXISTS (SELECT 1 FROM standing)
+    ON CONFLICT DO NOTHING RETURNING 1
+)
+SELECT
+    CASE WHEN EXISTS (SELECT 1 FROM go) THEN NOT EXISTS (SELECT 1 FROM standing)
+         ELSE EXISTS (SELECT 1 FROM standing) END AS voted,
+    (SELECT count(*) FROM votes WHERE answer_id = :answer_id)
+        + (SELECT count(*) FROM cast_now) - (SELECT count(*) FROM withdrawn) AS count,
+    EXISTS (SELECT 1 FROM go) AND (
+        EXISTS (SELECT 1 FROM standing) AND NOT EXISTS (SELECT 1 FROM withdrawn)
+        OR NOT EXISTS (SELECT 1 FROM standing) AND NOT EXISTS (SELECT 1 FROM cast_now)
+    ) AS raced,
+    NOT EXISTS (SELECT 1 FROM go) AS redelivered
+""",
+    (handled_requests.c.request_key, votes.c.cast_at, votes.c.answer_id, votes.c.voter_id),
+)
+
+
+MAX_RACES = 100  # each race means another click went through, so this is never reached
+
+
+@dataclass(frozen=True)
+class VoteTarget:
+    """An answer with what the vote rules need: its round's state and its author's name."""
+
+    answer_id: int
+    author_id: int
+    late: bool
+    withdrawn: bool
+    mode: RoundMode
+    status: RoundStatus
+    closes_at: datetime
+    author_name: str
+    answers_close_at: datetime | None = None  # a blind round's reveal
+    channel: tuple[str, str, str] = ("", "", "")  # its channel's platform, space and ref
+
+
+def _target(row: Any) -> VoteTarget:
+    return VoteTarget(
+        row.id,
+        row.member_id,
+        row.late,
+        row.withdrawn,
+        RoundMode(row.mode),
+        RoundStatus(row.status),
+        row.closes_at,
+        row.display_name,
+        row.answers_close_at,
+        (row.platform, row.space_ref, row.channel_ref),
+    )
+
+
+class VoteRepo:
+    def __init__(self, connection: Connection) -> None:
+        self._c = connection
+
+    def target(self, answer_id: int) -> VoteTarget | None:
+        row = self._c.execute(_TARGET, {"answer_id": answer_id}).first()
+        return _target(row) if row else None
+
+    def click(
+        self, answer_id: int, voter_id: int, now: datetime, request_key: str | None
+    ) -> tuple[bool, int]:
+        """Cast the voter's vote, or withdraw the one standing: (a vote now stands, the answer's
+        votes). A click whose ``request_key`` was handled before changes nothing."""
+        key = {"answer_id": answer_id, "voter_id": voter_id}
+        if self._c.dialect.name == "postgresql":
+            return self._click_in_one_statement(key, now, request_key)
+        # SQLite runs this process's writers one at a time, so the steps need no lock.
+        claimed = (
+            request_key is None
+            or execute_ignoring_conflicts(
+                self._c, handled_requests, {"request_key": request_key, "handled_at": now}
+            ).rowcount
+        )
+        voted = self._toggle(key, now) if claimed else self.has_vote(answer_id, voter_id)
+        return voted, self.count(answer_id)
+
+    def _click_in_one_statement(
+        self, key: dict[str, int], now: datetime, request_key: str | None
+    ) -> tuple[bool, int]:
+        for _ in range(MAX_RACES):
+            row = self._c.execute(_CLICK, {**key, "cast_at": now, "request_key": request_key})
+            voted, count, raced, redelivered = row.one()
+            if redelivered:
+                return self.has_vote(key["answer_id"], key["voter_id"]), self.count(
+                    key["answer_id"]
+                )
+            if not raced:
+                break
+            request_key = None  # claimed by the first run: the click is ours to repeat
+        return bool(voted), int(count)
+
+    def _toggle(self, key: dict[str, int], now: datetime) -> bool:
+        # A first click is the common case: one INSERT casts it; a second click finds the vote
+        # standing (nothing inserted) and withdraws it.
+        if execute_ignoring_conflicts(self._c, votes, {**key, "cast_at": now}).rowcount:
+            return True
+        self._c.execute(_WITHDRAW, key)
+        return False
+
+    def has_vote(self, answer_id: int, voter_id: int) -> bool:
+        key = {"answer_id": answer_id, "voter_id": voter_id}
+        return self._c.execute(_STANDING, key).first() is not None
+
+    def count(self, answer_id: int) -> int:
+        return int(self._c.execute(_COUNT, {"answer_id": answer_id}).scalar_one())
