@@ -192,10 +192,12 @@ class SlackRuntime:
 
     def _share(self, session: ClientSession | None) -> None:
         """Every Web API client of this runtime (Bolt's, and so its per-request copies, and the
-        platform's) sends through ``session``; None goes back to a session per call."""
+        platform's) and every ``response_url`` reply sends through ``session``; None goes back to
+        a session per call."""
         self._session = session
         self.app.client.session = session
         self.clients.share(session)
+        self.services.session = session
 
 
 async def _single_workspace(request: web.Request) -> web.Response:

@@ -217,8 +217,7 @@ class FakeSlack(Workspace):
             status, body, extra = self._answer(method, params, headers)
         except ApiError as exc:
             status, body, extra = 200, exc.body(), {}
-        peer = request.transport.get_extra_info("peername") if request.transport else None
-        port = peer[1] if peer else None
+        port = _client_port(request)
         self.calls.append(Call(method, params, headers, request.method, status, body, port))
         delay = next((d for late in self._late if (d := late.take(method)) is not None), None)
         if delay is not None:
@@ -286,8 +285,13 @@ class FakeSlack(Workspace):
             return web.Response(status=404, text="no_service")
         params = await _read_body(request)
         body = json.loads(params["payload"]) if "payload" in params else params
-        self.responses.append(ResponseUrlPost(url, body))
+        self.responses.append(ResponseUrlPost(url, body, _client_port(request)))
         return web.json_response({"ok": True})
+
+
+def _client_port(request: web.Request) -> int | None:
+    peer = request.transport.get_extra_info("peername") if request.transport else None
+    return int(peer[1]) if peer else None
 
 
 async def _read_body(request: web.Request) -> JSON:
