@@ -35,7 +35,7 @@ from bot.platforms.slack_app.clients import (
 )
 from bot.platforms.slack_app.http import Guard, health_endpoint
 from bot.platforms.slack_app.members import MemberDirectory, parse_admins
-from bot.platforms.slack_app.pacing import ChannelPacer
+from bot.platforms.slack_app.pacing import ChannelPacer, WorkspacePacer
 from bot.platforms.slack_app.platform import SlackPlatform, TeamOf
 from bot.platforms.slack_app.refs import PLATFORM
 from bot.platforms.slack_app.services import SlackServices
@@ -102,6 +102,8 @@ class SlackRuntime:
         self.timeout, self.ping_seconds = timeout, ping_seconds
         self.port: int | None = None  # the bound port once HTTP mode has started
         self._fatal: str | None = None
+        # One pace per workspace and method for every client of the process (Bolt's too).
+        self.pacer = WorkspacePacer({"chat.postMessage": settings.post_rate})
         store = bolt.installation_store(settings, engine) if self.mode.oauth else None
         clients, team_of = self._clients(store)
         self.clients = clients
@@ -110,7 +112,7 @@ class SlackRuntime:
         platform = SlackPlatform(clients, ChannelPacer(pace_seconds), team_of, directory)
         self.services = SlackServices(core, platform, directory, EventClaims(core), clock)
         oauth = bolt.oauth_settings(settings, engine, store) if store is not None else None
-        self.app = bolt.build_app(settings, self.services, oauth)
+        self.app = bolt.build_app(settings, self.services, oauth, self.pacer)
         self._runner: web.AppRunner | None = None
         self._socket: WatchedHandler | None = None
 
@@ -118,9 +120,10 @@ class SlackRuntime:
         """One bot token, or the installed token of each channel's workspace."""
         if store is None:
             token = bolt.secret(self.settings.bot_token)
-            client = web_client(self.settings.api_url, token, self.timeout)
+            client = web_client(self.settings.api_url, token, self.timeout, pacer=self.pacer)
             return SingleWorkspace(client), None
-        return Installations(store, self.settings.api_url, self.timeout), self._team_of
+        installed = Installations(store, self.settings.api_url, self.timeout, self.pacer)
+        return installed, self._team_of
 
     @property
     def platform(self) -> SlackPlatform:
