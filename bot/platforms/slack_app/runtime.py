@@ -159,15 +159,21 @@ class SlackRuntime:
         self._fatal = reason
         self.health.fail(PLATFORM, reason)
 
-    async def _start_http(self) -> None:
+    def _web_app(self) -> web.Application:
+        """Bolt's aiohttp app behind the guard, with ``/healthz`` (and, for one workspace, OAuth
+        pages that say installing is off)."""
         web_app = self.app.web_app(path=bolt.EVENTS_PATH)
-        guard = Guard(bolt.EVENTS_PATH, bolt.secret(self.settings.signing_secret) or "")
+        secret = bolt.secret(self.settings.signing_secret) or ""
+        guard = Guard(bolt.EVENTS_PATH, secret, dispatch=self.app.async_dispatch)
         web_app.middlewares.append(guard.middleware)
         web_app.router.add_get("/healthz", health_endpoint(self.health))
         if not self.mode.oauth:
             web_app.router.add_get(bolt.INSTALL_PATH, _single_workspace)
             web_app.router.add_get(bolt.REDIRECT_PATH, _single_workspace)
-        runner = web.AppRunner(web_app, access_log=None, shutdown_timeout=SHUTDOWN_SECONDS)
+        return web_app
+
+    async def _start_http(self) -> None:
+        runner = web.AppRunner(self._web_app(), access_log=None, shutdown_timeout=SHUTDOWN_SECONDS)
         await runner.setup()
         try:
             await web.TCPSite(runner, self.host, self.settings.port).start()
