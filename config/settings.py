@@ -167,6 +167,11 @@ class SlackSettings(_Section):
         "https://slack.com/api/", validation_alias=AliasChoices("DRILLBOT_SLACK_API_URL")
     )
     admins: str = Field("", validation_alias=AliasChoices("DRILLBOT_SLACK_ADMINS"))
+    # chat.postMessage a second per workspace: Slack keeps a workspace-wide limit on top of one
+    # a second per channel but publishes no figure ("several hundred messages a minute")
+    post_rate: float = Field(
+        10.0, gt=0, le=1000, validation_alias=AliasChoices("DRILLBOT_SLACK_POST_RATE")
+    )
 
 
 class Settings(BaseModel):

@@ -14,11 +14,11 @@ from bot.core.cards import Reply, tell
 from bot.core.services import admin, handlers
 from bot.core.services import setting_changes as changes
 from bot.core.services.admin import Change
-from bot.core.services.handlers import Invocation
+from bot.core.services.handlers import InOneUnit, Invocation
 
-__all__ = ["COMMANDS", "Arg", "Command", "Invocation", "find", "help_text"]
+__all__ = ["COMMANDS", "Arg", "Command", "InOneUnit", "Invocation", "find", "help_text"]
 
-Handler = Callable[[Invocation], Awaitable[Reply]]
+Handler = Callable[[Invocation], Awaitable[Reply]] | InOneUnit
 
 
 @dataclass(frozen=True)
@@ -292,9 +292,12 @@ def admin_commands() -> list[Command]:
     return [command for command in COMMANDS if command.admin]
 
 
+TOP_LEVEL_WORDS = tuple(dict.fromkeys(command.words[0] for command in COMMANDS))
+
+
 def top_level_words() -> list[str]:
     """The first word of every command, in table order (``admin`` once)."""
-    return list(dict.fromkeys(command.words[0] for command in COMMANDS))
+    return list(TOP_LEVEL_WORDS)
 
 
 def find(words: Sequence[str]) -> Command | None:

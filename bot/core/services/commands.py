@@ -14,7 +14,9 @@ from bot.core.errors import StorageUnavailable
 from bot.core.model import Actor, Channel, Place
 from bot.core.services import admin, attendance
 from bot.core.services.command_table import (
+    TOP_LEVEL_WORDS,
     Command,
+    InOneUnit,
     Invocation,
     admin_commands,
     find,
@@ -53,7 +55,7 @@ def unavailable(what: str = "do that") -> Reply:
 def from_drill_command(text: str) -> str:
     """Slack's single ``/drill`` command: a known command word, else ``drill [kind]``."""
     words = text.strip().split()
-    if words and words[0].lower() in top_level_words():
+    if words and words[0].lower() in TOP_LEVEL_WORDS:
         return text.strip()
     return f"drill {text.strip()}".strip()
 
@@ -94,13 +96,39 @@ async def handle_command(
 
 
 async def _run(core: Core, command: Command, call: Invocation) -> Reply:
+    handler = command.handler
+    if isinstance(handler, InOneUnit):
+        return await core.db.run(lambda uow: _in_one_unit(uow, command, handler, call))
     needs = command.needs_channel
-    channel = await _channel_for(core, call.actor, call.place, command) if needs else None
+    channel = await core.db.run(lambda uow: _channel_for(uow, call, command)) if needs else None
     if command.needs_channel and channel is None:
         return refuse(NOT_A_DRILL_CHANNEL)
-    reply = await command.handler(replace(call, found_channel=channel))
-    reply = replace(reply, private=not command.public) if reply.ok else reply
-    return await _with_news(core, call.actor, channel, reply) if channel else reply
+    reply = _shown(command, await handler(replace(call, found_channel=channel)))
+    if channel is None or not reply.private:
+        return reply
+    return await core.db.run(lambda uow: _told(uow, _with_news(uow, call.actor, channel, reply)))
+
+
+def _in_one_unit(uow: UnitOfWork, command: Command, handler: InOneUnit, call: Invocation) -> Reply:
+    """Channel lookup, the handler's work and the member's news in one transaction."""
+    channel = _channel_for(uow, call, command) if command.needs_channel else None
+    if command.needs_channel and channel is None:
+        return refuse(NOT_A_DRILL_CHANNEL)
+    reply = _shown(command, handler.work(uow, replace(call, found_channel=channel)))
+    if channel is not None and reply.private:
+        reply = _with_news(uow, call.actor, channel, reply)
+    return _told(uow, reply)
+
+
+def _told(uow: UnitOfWork, reply: Reply) -> Reply:
+    """Commit what the reply tells (news is told once, a new member is kept), then give it."""
+    uow.commit()
+    return reply
+
+
+def _shown(command: Command, reply: Reply) -> Reply:
+    """A successful reply is public exactly when the command says so."""
+    return replace(reply, private=not command.public) if reply.ok else reply
 
 
 def _unknown(words: list[str], actor: Actor) -> Reply:
@@ -127,30 +155,19 @@ def _check_args(command: Command, args: tuple[str, ...]) -> str | None:
     return None
 
 
-async def _channel_for(core: Core, actor: Actor, place: Place, command: Command) -> Channel | None:
+def _channel_for(uow: UnitOfWork, call: Invocation, command: Command) -> Channel | None:
     """The drill channel a command acts on: this one; for a member's own commands used anywhere
     else in the space, the drill channel they used most recently (or the space's first)."""
-
-    def work(uow: UnitOfWork) -> Channel | None:
-        here = uow.channels.find(place.platform, place.space_ref, place.channel_ref)
-        if here is not None or command.admin or not command.personal:
-            return here
-        return attendance.home_channel(uow, actor)
-
-    return await core.db.run(work)
+    place = call.place
+    here = uow.channels.find(place.platform, place.space_ref, place.channel_ref)
+    if here is not None or command.admin or not command.personal:
+        return here
+    return attendance.home_channel(uow, call.actor)
 
 
-async def _with_news(core: Core, actor: Actor, channel: Channel, reply: Reply) -> Reply:
-    """What changed for the member since they were last told (a freeze spent, points earned);
-    only with a private reply, so news never lands in the channel."""
-    if not reply.private:
-        return reply
-
-    def work(uow: UnitOfWork) -> list[str]:
-        member_id = uow.members.find(actor.platform, actor.space_ref, actor.user_ref)
-        found = attendance.news(uow, channel, member_id) if member_id is not None else []
-        uow.commit()
-        return found
-
-    news = await core.db.run(work)
+def _with_news(uow: UnitOfWork, actor: Actor, channel: Channel, reply: Reply) -> Reply:
+    """What changed for the member since they were last told (a freeze spent, points earned),
+    added to a private reply (news never lands in the channel); marked as told on commit."""
+    member_id = uow.members.find(actor.platform, actor.space_ref, actor.user_ref)
+    news = attendance.news(uow, channel, member_id) if member_id is not None else []
     return replace(reply, notes=(*reply.notes, *news)) if news else reply

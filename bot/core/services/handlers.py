@@ -1,8 +1,14 @@
 """What each command does: one small function per command, turning the words a member typed into
-a use-case call. The table in ``command_table`` names them."""
+a use-case call. The table in ``command_table`` names them.
+
+Most handlers call a use case that runs its own unit of work. An ``InOneUnit`` handler is storage
+work alone: the dispatcher runs it in the same unit of work (one transaction, one database hop) as
+the channel lookup before it and the member's news after it.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -25,6 +31,7 @@ from bot.core.services import (
     votes,
 )
 from bot.core.services.context import Core
+from bot.storage.uow import UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -47,6 +54,13 @@ class Invocation:
         return self.found_channel
 
 
+@dataclass(frozen=True)
+class InOneUnit:
+    """A handler that is storage work alone, run inside the dispatcher's unit of work."""
+
+    work: Callable[[UnitOfWork, Invocation], Reply]
+
+
 async def drill(call: Invocation) -> Reply:
     kind = call.args[0].lower() if call.args else None
     return await ondemand.request_drill(
@@ -61,12 +75,15 @@ async def answer(call: Invocation) -> Reply:
     )
 
 
-async def drill_next(call: Invocation) -> Reply:
-    return await practice.explain_next(call.core, call.actor, call.channel, call.now)
+def _drill_next(uow: UnitOfWork, call: Invocation) -> Reply:
+    return practice.read_next(uow, call.core, call.actor, call.channel, call.now)
 
 
-async def drill_due(call: Invocation) -> Reply:
-    return await practice.list_due(call.core, call.actor, call.channel, call.now)
+def _drill_due(uow: UnitOfWork, call: Invocation) -> Reply:
+    return practice.read_due(uow, call.core, call.actor, call.channel, call.now)
+
+
+drill_next, drill_due = InOneUnit(_drill_next), InOneUnit(_drill_due)
 
 
 async def review(call: Invocation) -> Reply:
@@ -75,16 +92,22 @@ async def review(call: Invocation) -> Reply:
     )
 
 
-async def show_profile(call: Invocation) -> Reply:
-    return await profile.show_profile(call.core, call.actor, call.channel, call.now)
+def _show_profile(uow: UnitOfWork, call: Invocation) -> Reply:
+    return profile.read_profile(uow, call.core, call.actor, call.channel, call.now)
+
+
+show_profile = InOneUnit(_show_profile)
 
 
 async def profile_delete(call: Invocation) -> Reply:
     return await profile.delete_profile(call.core, call.actor, call.args, call.now)
 
 
-async def streak(call: Invocation) -> Reply:
-    return await standings.streak_card(call.core, call.actor, call.channel, call.now)
+def _streak(uow: UnitOfWork, call: Invocation) -> Reply:
+    return standings.read_streak(uow, call.actor, call.channel, call.now)
+
+
+streak = InOneUnit(_streak)
 
 
 ALL_TIME = frozenset({"all-time", "all", "alltime"})

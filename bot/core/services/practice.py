@@ -38,14 +38,16 @@ def pick(uow: UnitOfWork, core: Core, channel: Channel, history: History) -> Pic
 
 
 async def explain_next(core: Core, actor: Actor, channel: Channel, now: datetime) -> Reply:
-    def work(uow: UnitOfWork) -> Reply:
-        history = read_history(uow, core, channel, uow.members.ensure(actor), now)
-        found = pick(uow, core, channel, history)
-        if found is None:
-            return tell("This channel has no drills in rotation to practise.")
-        return tell(_explain(found, history))
+    return await core.db.run(lambda uow: read_next(uow, core, actor, channel, now))
 
-    return await core.db.run(work)
+
+def read_next(uow: UnitOfWork, core: Core, actor: Actor, channel: Channel, now: datetime) -> Reply:
+    """``drill next``, read in the caller's unit of work."""
+    history = read_history(uow, core, channel, uow.members.ensure(actor), now)
+    found = pick(uow, core, channel, history)
+    if found is None:
+        return tell("This channel has no drills in rotation to practise.")
+    return tell(_explain(found, history))
 
 
 def _explain(found: Pick, history: History) -> str:
@@ -71,11 +73,13 @@ def _due_words(state: repetition.KindState, history: History) -> str:
 
 
 async def list_due(core: Core, actor: Actor, channel: Channel, now: datetime) -> Reply:
-    def work(uow: UnitOfWork) -> Reply:
-        history = read_history(uow, core, channel, uow.members.ensure(actor), now)
-        return tell(_due_text(history))
+    return await core.db.run(lambda uow: read_due(uow, core, actor, channel, now))
 
-    return await core.db.run(work)
+
+def read_due(uow: UnitOfWork, core: Core, actor: Actor, channel: Channel, now: datetime) -> Reply:
+    """``drill due``, read in the caller's unit of work."""
+    history = read_history(uow, core, channel, uow.members.ensure(actor), now)
+    return tell(_due_text(history))
 
 
 def _due_text(history: History) -> str:

@@ -45,13 +45,17 @@ def read_history(
 
 
 async def show_profile(core: Core, actor: Actor, channel: Channel, now: datetime) -> Reply:
-    def work(uow: UnitOfWork) -> Reply:
-        member_id = uow.members.ensure(actor)
-        history = read_history(uow, core, channel, member_id, now)
-        given = uow.reviews.reads_given(member_id)
-        return tell(_profile_text(history, len(given), figures.calibration(given)))
+    return await core.db.run(lambda uow: read_profile(uow, core, actor, channel, now))
 
-    return await core.db.run(work)
+
+def read_profile(
+    uow: UnitOfWork, core: Core, actor: Actor, channel: Channel, now: datetime
+) -> Reply:
+    """The member's skill profile, read in the caller's unit of work."""
+    member_id = uow.members.ensure(actor)
+    history = read_history(uow, core, channel, member_id, now)
+    given = uow.reviews.reads_given(member_id)
+    return tell(_profile_text(history, len(given), figures.calibration(given)))
 
 
 def _profile_text(history: History, given: int, agreement: Figure | None) -> str:

@@ -75,14 +75,20 @@ def _moves(
 
 async def streak_card(core: Core, actor: Actor, channel: Channel, now: datetime) -> Reply:
     def work(uow: UnitOfWork) -> Reply:
-        member_id = uow.members.ensure(actor)
-        state, current, freezes = attendance.standing(uow, channel, member_id, now)
-        week = current_week(now, channel.settings.zone)
-        points = uow.scores.member_points(channel.id, member_id, week, ANSWER_POINTS, VOTE_POINTS)
+        reply = read_streak(uow, actor, channel, now)
         uow.commit()
-        return Reply(StreakCard(actor.display_name, current, state.longest, freezes, points))
+        return reply
 
     return await core.db.run(work)
+
+
+def read_streak(uow: UnitOfWork, actor: Actor, channel: Channel, now: datetime) -> Reply:
+    """The member's streak card, read (and the member created) in the caller's unit of work."""
+    member_id = uow.members.ensure(actor)
+    state, current, freezes = attendance.standing(uow, channel, member_id, now)
+    week = current_week(now, channel.settings.zone)
+    points = uow.scores.member_points(channel.id, member_id, week, ANSWER_POINTS, VOTE_POINTS)
+    return Reply(StreakCard(actor.display_name, current, state.longest, freezes, points))
 
 
 async def queue_weekly_posts(core: Core, now: datetime) -> int:

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.platforms.slack_app.clients import web_client
 from bot.platforms.slack_app.dedupe import skip_retried_events
 from bot.platforms.slack_app.listeners import register_all
+from bot.platforms.slack_app.pacing import WorkspacePacer
 from bot.platforms.slack_app.services import SlackServices
 from config.settings import SlackSettings
 
@@ -71,14 +72,17 @@ def oauth_settings(
 
 
 def build_app(
-    settings: SlackSettings, services: SlackServices, oauth: AsyncOAuthSettings | None
+    settings: SlackSettings,
+    services: SlackServices,
+    oauth: AsyncOAuthSettings | None,
+    pacer: WorkspacePacer | None = None,
 ) -> AsyncApp:
     """``process_before_response=False``: bolt acknowledges first and runs listeners after."""
     token = None if oauth is not None else secret(settings.bot_token)
     app = AsyncApp(
         name="drillbot",
         signing_secret=secret(settings.signing_secret) or "",
-        client=web_client(settings.api_url, token),
+        client=web_client(settings.api_url, token, pacer=pacer),
         oauth_settings=oauth,
         process_before_response=False,
         # Under slack_bolt, which bot.logs holds at INFO: bolt's DEBUG lines carry request bodies.

@@ -1,5 +1,6 @@
 """HTTP mode's front door: bolt's aiohttp app with a guard in front of ``/slack/events`` and the
-``/healthz`` endpoint.
+``/healthz`` endpoint. A request the guard lets through goes to bolt as the guard parsed it (bolt's
+own aiohttp handler would parse the body a second time).
 
 The guard answers what Slack would never send before any work is done and without a traceback:
 a body over 1 MB gets 413; a missing or non-numeric ``X-Slack-Request-Timestamp``, a missing or
@@ -16,8 +17,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.request import payload_utils
 from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
 from slack_sdk.signature import SignatureVerifier
 
 from bot.logs import Throttle
@@ -27,6 +30,7 @@ log = logging.getLogger(__name__)
 MAX_BODY = 1_000_000
 MAX_TIMESTAMP_DIGITS = 12
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+Dispatch = Callable[[AsyncBoltRequest], Awaitable[BoltResponse]]
 
 
 @dataclass(frozen=True)
@@ -37,26 +41,40 @@ class Refusal:
 
 
 class Guard:
-    """An aiohttp middleware for one path: refuse malformed requests before bolt sees them."""
+    """An aiohttp middleware for one path: refuse malformed requests before bolt sees them, and
+    hand the others to ``dispatch`` (bolt's ``async_dispatch``) as parsed here, when given."""
 
-    def __init__(self, path: str, signing_secret: str, throttle: Throttle | None = None) -> None:
+    def __init__(
+        self,
+        path: str,
+        signing_secret: str,
+        throttle: Throttle | None = None,
+        dispatch: Dispatch | None = None,
+    ) -> None:
         self.path = path
         self.verifier = SignatureVerifier(signing_secret)
         self.throttle = throttle or Throttle(log)
+        self.dispatch = dispatch
 
     @web.middleware
     async def middleware(self, request: web.Request, handler: Handler) -> web.StreamResponse:
         if request.method != "POST" or request.path != self.path:
             return await handler(request)
-        refusal = await self.check(request)
-        if refusal is None:
+        checked = await self.check(request)
+        if isinstance(checked, Refusal):
+            return self._refuse(checked)
+        if self.dispatch is None:
             return await handler(request)
+        return await to_aiohttp_response(await self.dispatch(checked))
+
+    def _refuse(self, refusal: Refusal) -> web.StreamResponse:
         self.throttle.warning(
             refusal.kind, f"refused a request to {self.path}: {refusal.why} (HTTP {refusal.status})"
         )
         return web.json_response({"error": refusal.why}, status=refusal.status)
 
-    async def check(self, request: web.Request) -> Refusal | None:
+    async def check(self, request: web.Request) -> Refusal | AsyncBoltRequest:
+        """Why the request is refused, or the request as bolt reads it."""
         if (request.content_length or 0) > MAX_BODY:
             return Refusal(413, "oversized", "the body is over 1 MB")
         try:
@@ -86,7 +104,7 @@ class Guard:
         return None
 
 
-def _parseable(request: web.Request, text: str) -> Refusal | None:
+def _parseable(request: web.Request, text: str) -> Refusal | AsyncBoltRequest:
     """What bolt would fail on while building or routing its request: refused as malformed."""
     try:
         parsed = AsyncBoltRequest(body=text, query=request.query_string, headers=request.headers)  # type: ignore[arg-type]
@@ -95,7 +113,7 @@ def _parseable(request: web.Request, text: str) -> Refusal | None:
     if not isinstance(parsed.body, dict):
         return Refusal(400, "unparseable", "the body is not an object")
     wrong = shape_problem(parsed.body) or context_problem(parsed.context)
-    return Refusal(400, "wrongly typed", wrong) if wrong else None
+    return Refusal(400, "wrongly typed", wrong) if wrong else parsed
 
 
 # Fields bolt reads while routing a request, with the types it assumes when they are present

@@ -1,9 +1,10 @@
 """``SlackPlatform``: the core's port on Slack, plus the paced posting the listeners share.
 
-Every post goes through ``ChannelPacer`` (about one per second per channel) and a client with
-retry handlers; what still fails becomes ``SendFailed`` (see ``failures``). Every post carries its
-idempotency key in message metadata, so a post whose outcome is unknown is found and adopted
-(``find_posted``) instead of being posted twice; admins hear of problems by DM (``alert_admins``).
+Every post goes through ``ChannelPacer`` (about one per second per channel) and a client that
+paces each workspace (``WorkspacePacer``) and retries; what still fails becomes ``SendFailed``
+(see ``failures``). Every post carries its idempotency key in message metadata, so a post whose
+outcome is unknown is found and adopted (``find_posted``) instead of being posted twice; admins
+hear of problems by DM (``alert_admins``).
 """
 
 from __future__ import annotations
@@ -37,8 +38,9 @@ Send = Callable[..., Awaitable[AsyncSlackResponse]]
 TeamOf = Callable[[str], Awaitable[str | None]]
 REMEMBERED_POSTS = 1_000
 # Posts in flight at once. Slack paces chat.postMessage per channel (about one a second, which
-# ``ChannelPacer`` keeps) and publishes no workspace figure; a 429 still met is retried by the SDK
-# after its Retry-After, then by the core's backoff, which honours Retry-After too.
+# ``ChannelPacer`` keeps) and across the workspace (the clients' ``WorkspacePacer``, at
+# DRILLBOT_SLACK_POST_RATE); a 429 still met holds the workspace's calls of that method for its
+# Retry-After and is retried once by the SDK, then by the core's backoff.
 SEND_LANES = 20
 ALT_TEXT_CHARS = 1_000  # Slack's limit for a file's alt_txt
 

@@ -35,7 +35,7 @@ from bot.platforms.slack_app.clients import (
 )
 from bot.platforms.slack_app.http import Guard, health_endpoint
 from bot.platforms.slack_app.members import MemberDirectory, parse_admins
-from bot.platforms.slack_app.pacing import ChannelPacer
+from bot.platforms.slack_app.pacing import ChannelPacer, WorkspacePacer
 from bot.platforms.slack_app.platform import SlackPlatform, TeamOf
 from bot.platforms.slack_app.refs import PLATFORM
 from bot.platforms.slack_app.services import SlackServices
@@ -102,6 +102,8 @@ class SlackRuntime:
         self.timeout, self.ping_seconds = timeout, ping_seconds
         self.port: int | None = None  # the bound port once HTTP mode has started
         self._fatal: str | None = None
+        # One pace per workspace and method for every client of the process (Bolt's too).
+        self.pacer = WorkspacePacer({"chat.postMessage": settings.post_rate})
         store = bolt.installation_store(settings, engine) if self.mode.oauth else None
         clients, team_of = self._clients(store)
         self.clients = clients
@@ -110,7 +112,7 @@ class SlackRuntime:
         platform = SlackPlatform(clients, ChannelPacer(pace_seconds), team_of, directory)
         self.services = SlackServices(core, platform, directory, EventClaims(core), clock)
         oauth = bolt.oauth_settings(settings, engine, store) if store is not None else None
-        self.app = bolt.build_app(settings, self.services, oauth)
+        self.app = bolt.build_app(settings, self.services, oauth, self.pacer)
         self._runner: web.AppRunner | None = None
         self._socket: WatchedHandler | None = None
 
@@ -118,9 +120,10 @@ class SlackRuntime:
         """One bot token, or the installed token of each channel's workspace."""
         if store is None:
             token = bolt.secret(self.settings.bot_token)
-            client = web_client(self.settings.api_url, token, self.timeout)
+            client = web_client(self.settings.api_url, token, self.timeout, pacer=self.pacer)
             return SingleWorkspace(client), None
-        return Installations(store, self.settings.api_url, self.timeout), self._team_of
+        installed = Installations(store, self.settings.api_url, self.timeout, self.pacer)
+        return installed, self._team_of
 
     @property
     def platform(self) -> SlackPlatform:
@@ -156,15 +159,21 @@ class SlackRuntime:
         self._fatal = reason
         self.health.fail(PLATFORM, reason)
 
-    async def _start_http(self) -> None:
+    def _web_app(self) -> web.Application:
+        """Bolt's aiohttp app behind the guard, with ``/healthz`` (and, for one workspace, OAuth
+        pages that say installing is off)."""
         web_app = self.app.web_app(path=bolt.EVENTS_PATH)
-        guard = Guard(bolt.EVENTS_PATH, bolt.secret(self.settings.signing_secret) or "")
+        secret = bolt.secret(self.settings.signing_secret) or ""
+        guard = Guard(bolt.EVENTS_PATH, secret, dispatch=self.app.async_dispatch)
         web_app.middlewares.append(guard.middleware)
         web_app.router.add_get("/healthz", health_endpoint(self.health))
         if not self.mode.oauth:
             web_app.router.add_get(bolt.INSTALL_PATH, _single_workspace)
             web_app.router.add_get(bolt.REDIRECT_PATH, _single_workspace)
-        runner = web.AppRunner(web_app, access_log=None, shutdown_timeout=SHUTDOWN_SECONDS)
+        return web_app
+
+    async def _start_http(self) -> None:
+        runner = web.AppRunner(self._web_app(), access_log=None, shutdown_timeout=SHUTDOWN_SECONDS)
         await runner.setup()
         try:
             await web.TCPSite(runner, self.host, self.settings.port).start()
@@ -192,10 +201,12 @@ class SlackRuntime:
 
     def _share(self, session: ClientSession | None) -> None:
         """Every Web API client of this runtime (Bolt's, and so its per-request copies, and the
-        platform's) sends through ``session``; None goes back to a session per call."""
+        platform's) and every ``response_url`` reply sends through ``session``; None goes back to
+        a session per call."""
         self._session = session
         self.app.client.session = session
         self.clients.share(session)
+        self.services.session = session
 
 
 async def _single_workspace(request: web.Request) -> web.Response:

@@ -15,10 +15,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from aiohttp import ClientSession
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook import WebhookResponse
+from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.core.errors import StorageUnavailable
 from bot.core.model import Actor, Place
@@ -83,10 +86,16 @@ class SlackServices:
     claims: EventClaims
     clock: Callable[[], datetime]
     tasks: set[asyncio.Task[Any]] = field(default_factory=set)
+    session: ClientSession | None = None  # the runtime's shared HTTP session, once started
 
     async def actor(self, incoming: Incoming, user_id: str | None = None) -> Actor:
         user = user_id or incoming.user_id
         return await self.members.actor(incoming.client, incoming.team_id, user)
+
+    async def respond(self, response_url: str, **message: Any) -> WebhookResponse:
+        """POST ``message`` to a request's ``response_url`` through the shared session (Bolt's
+        ``respond`` opens a new session, and so a new connection, for every reply)."""
+        return await AsyncWebhookClient(response_url, session=self.session).send(**message)
 
     def listener(self, handler: Handler) -> Listener:
         async def listener(
@@ -136,8 +145,11 @@ class SlackServices:
         ephemeral message where they acted (a thread reply's thread)."""
         try:
             if incoming.respond is not None and incoming.respond.response_url:
-                await incoming.respond(
-                    text=UNAVAILABLE, response_type="ephemeral", replace_original=False
+                await self.respond(
+                    incoming.respond.response_url,
+                    text=UNAVAILABLE,
+                    response_type="ephemeral",
+                    replace_original=False,
                 )
                 return
             where = _where_acted(incoming.body)

@@ -273,10 +273,9 @@ class MemberRepo:
 
     def find(self, platform: str, space_ref: str, user_ref: str) -> int | None:
         """The member's id without creating them (read-only use cases)."""
-        query = select(members.c.id).where(
-            members.c.platform == platform,
-            members.c.space_ref == space_ref,
-            members.c.user_ref == user_ref,
-        )
-        found = self._c.execute(query).scalar_one_or_none()
-        return int(found) if found is not None else None
+        known = self._known.get((platform, space_ref, user_ref))
+        if known is not None:
+            return known[0]
+        key = {"platform": platform, "space_ref": space_ref, "user_ref": user_ref}
+        row = self._c.execute(_MEMBER, key).first()
+        return int(row.id) if row is not None else None

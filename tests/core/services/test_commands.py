@@ -117,3 +117,23 @@ async def test_admin_alone_lists_the_admin_commands_to_admins_only(core, monday_
     names = [command.words[1] for command in COMMANDS if command.admin]
     assert listed.ok and all(name in listed.card.text for name in names)  # type: ignore[union-attr]
     assert not refused.ok and "Only server admins" in refused.card.text  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("text", ["streak", "drill next", "drill due", "profile"])
+async def test_a_personal_read_is_one_unit_of_work(core, monday_morning, monkeypatch, text):
+    """The channel lookup, the read and the member's news share one transaction."""
+    await register(core, monday_morning)
+    units = []
+    real_run = core.db.run
+
+    async def counted(work):  # type: ignore[no-untyped-def]
+        units.append(work)
+        return await real_run(work)
+
+    monkeypatch.setattr(core.db, "run", counted)
+    reply = await run(core, member("bob"), text, monday_morning)
+    assert reply.ok and reply.private and len(units) == 1
+    elsewhere = await handle_command(
+        core, member("bob"), place(channel="C-other"), text, "r2", monday_morning
+    )
+    assert elsewhere.ok and len(units) == 2  # the member's home drill channel, found in the unit

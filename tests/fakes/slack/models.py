@@ -226,6 +226,7 @@ class ResponseUrlPost:
 
     url: str
     body: JSON
+    client_port: int | None = None  # the app's end of the connection (one session: few ports)
 
 
 class TsClock:

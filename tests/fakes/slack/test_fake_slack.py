@@ -176,6 +176,22 @@ async def test_per_channel_rate_limit(fake: FakeSlack, client: AsyncWebClient) -
     assert fake.rate_limit.hits[busy] == 1
 
 
+async def test_workspace_rate_limit_spans_channels(fake: FakeSlack, client: AsyncWebClient) -> None:
+    first, second = fake.add_channel("first"), fake.add_channel("second")
+    fake.rate_limit_per_channel(per_second=1)
+    fake.rate_limit_workspace(per_second=0.5, burst=2)
+    await client.chat_postMessage(channel=first, text="1")
+    await client.chat_postMessage(channel=second, text="2")
+    third = fake.add_channel("third")
+    with pytest.raises(SlackApiError) as err:  # a fresh channel, but the workspace is spent
+        await client.chat_postMessage(channel=third, text="3")
+    assert err.value.response.status_code == 429
+    assert int(err.value.response.headers["Retry-After"]) == 2
+    await client.chat_postEphemeral(channel=third, user=fake.add_user("ann"), text="not limited")
+    assert fake.rate_limited_count == 1 and fake.workspace_limit is not None
+    assert fake.workspace_limit.hits == 1 and fake.messages(third) == []
+
+
 async def test_validation_is_recorded_not_raised(fake: FakeSlack, client: AsyncWebClient) -> None:
     channel = fake.add_channel("drills")
     button = {

@@ -24,11 +24,12 @@ from aiohttp import web
 
 from tests.fakes.slack.api_request import ApiRequest, decode_json_fields
 from tests.fakes.slack.faults import (
-    ChannelRateLimit,
     Fault,
     Faults,
     LateAnswers,
+    RateLimits,
     Reply,
+    check_limits,
     default_status,
 )
 from tests.fakes.slack.methods import APP_TOKEN_METHODS, METHODS, NO_TOKEN_METHODS
@@ -40,7 +41,7 @@ from tests.fakes.slack.waiting import wait_until
 from tests.fakes.slack.workspace import Workspace, WorkspaceOptions
 
 
-class FakeSlack(Workspace):
+class FakeSlack(Workspace, RateLimits):
     """Workspace state (see :class:`Workspace`) plus the HTTP/WebSocket server around it."""
 
     def __init__(self, **options: Unpack[WorkspaceOptions]) -> None:
@@ -48,7 +49,6 @@ class FakeSlack(Workspace):
         self.calls: list[Call] = []
         self.errors: list[str] = []  # bugs inside the fake itself (answered with HTTP 500)
         self.socket = SocketModeServer(self.app_id)
-        self.rate_limit: ChannelRateLimit | None = None
         self._faults = Faults()
         self._late: list[LateAnswers] = []
         self._response_urls: set[str] = set()
@@ -138,17 +138,25 @@ class FakeSlack(Workspace):
         retry_after: int | None = 1,
         count: int = 1,
         needed: str | None = None,
+        keep_closed: bool = False,
     ) -> None:
         """The next ``count`` calls to ``method`` fail with ``error``.
 
         ``ratelimited`` answers HTTP 429 with ``Retry-After`` (what slack-sdk's retry handler
-        reads); other errors answer HTTP 200 ``ok: false`` unless ``status`` says otherwise
-        (e.g. ``status=500``). ``missing_scope`` carries ``needed``/``provided``.
+        reads); with ``keep_closed`` every call of ``method`` is refused until that Retry-After
+        has passed, as Slack does (counted in ``refused_while_closed``). Other errors answer HTTP
+        200 ``ok: false`` unless ``status`` says otherwise (e.g. ``status=500``).
+        ``missing_scope`` carries ``needed``/``provided``.
         """
         fault = Fault(
             method, error, status or default_status(error), retry_after, count, needed, self.scopes
         )
-        self._faults.add(fault)
+        self._faults.add(fault, closes=keep_closed)
+
+    @property
+    def refused_while_closed(self) -> int:
+        """Calls that came while a ``keep_closed`` 429's Retry-After had not passed."""
+        return self._faults.refused_while_closed
 
     def answer_late(self, method: str, delay: float, *, count: int = 1) -> None:
         """The next ``count`` calls to ``method`` are carried out at once but answered only after
@@ -158,21 +166,6 @@ class FakeSlack(Workspace):
     def answer_on_time(self) -> None:
         """Calls are answered at once again (``answer_late`` undone)."""
         self._late.clear()
-
-    def rate_limit_per_channel(
-        self,
-        per_second: float = 1.0,
-        *,
-        burst: int = 1,
-        methods: tuple[str, ...] = ("chat.postMessage", "chat.postEphemeral"),
-    ) -> ChannelRateLimit:
-        """Enforce Slack's posting limit per channel; excess calls get 429 and are counted."""
-        self.rate_limit = ChannelRateLimit(per_second, burst, frozenset(methods))
-        return self.rate_limit
-
-    @property
-    def rate_limited_count(self) -> int:
-        return self.rate_limit.total_hits if self.rate_limit else 0
 
     # ----- Socket Mode shortcuts (details on ``fake.socket``) -------------------------------
 
@@ -217,8 +210,7 @@ class FakeSlack(Workspace):
             status, body, extra = self._answer(method, params, headers)
         except ApiError as exc:
             status, body, extra = 200, exc.body(), {}
-        peer = request.transport.get_extra_info("peername") if request.transport else None
-        port = peer[1] if peer else None
+        port = _client_port(request)
         self.calls.append(Call(method, params, headers, request.method, status, body, port))
         delay = next((d for late in self._late if (d := late.take(method)) is not None), None)
         if delay is not None:
@@ -226,15 +218,15 @@ class FakeSlack(Workspace):
         return web.json_response(body, status=status, headers=extra)
 
     def _answer(self, method: str, params: JSON, headers: dict[str, str]) -> Reply:
-        fault = self._faults.take(method)
-        if fault is not None:
-            return fault.reply()
+        faulty = self._faults.answer(method)
+        if faulty is not None:
+            return faulty
         handler = METHODS.get(method)
         if handler is None:
             return 200, {"ok": False, "error": "unknown_method", "req_method": method}, {}
         try:
             token = self._authenticate(method, params, headers)
-            limited = self._rate_limited(method, params)
+            limited = self._rate_limited(method, params, token)
             if limited is not None:
                 return limited
             body = handler(self, ApiRequest(method, params, token, headers))
@@ -261,12 +253,15 @@ class FakeSlack(Workspace):
             raise ApiError("not_allowed_token_type")
         return token
 
-    def _rate_limited(self, method: str, params: JSON) -> Reply | None:
-        if self.rate_limit is None:
+    def _rate_limited(self, method: str, params: JSON, token: Token | None) -> Reply | None:
+        if self.rate_limit is None and self.workspace_limit is None:
             return None
         ref = str(params.get("channel") or "")
         channel = self.resolve_channel(ref) if ref else None
-        return self.rate_limit.check(method, channel.id if channel else ref)
+        where = channel.id if channel else ref
+        return check_limits(
+            self.rate_limit, self.workspace_limit, (method, where, token and token.value)
+        )
 
     async def _handle_upload(self, request: web.Request) -> web.Response:
         """The upload URL ``files.getUploadURLExternal`` handed out: the file's bytes as the body."""
@@ -286,8 +281,13 @@ class FakeSlack(Workspace):
             return web.Response(status=404, text="no_service")
         params = await _read_body(request)
         body = json.loads(params["payload"]) if "payload" in params else params
-        self.responses.append(ResponseUrlPost(url, body))
+        self.responses.append(ResponseUrlPost(url, body, _client_port(request)))
         return web.json_response({"ok": True})
+
+
+def _client_port(request: web.Request) -> int | None:
+    peer = request.transport.get_extra_info("peername") if request.transport else None
+    return int(peer[1]) if peer else None
 
 
 async def _read_body(request: web.Request) -> JSON:

@@ -159,3 +159,11 @@ async def test_web_api_calls_share_one_http_session(driver: Driver) -> None:
     assert len(calls) >= 6
     assert len({c.client_port for c in calls}) <= 2  # the SDK's and Bolt's clients, one session
     assert driver.runtime.app.client.session is not None
+
+
+async def test_replies_to_response_urls_share_the_http_session(driver: Driver) -> None:
+    """Bolt's ``respond`` opens a session (a connection) per reply; the shared one keeps one."""
+    await driver.command("alice", "admin channel")
+    replies = [await driver.command("bob", "streak") for _ in range(3)]
+    ports = {reply.client_port for reply in replies if reply is not None}
+    assert len(replies) == 3 and len(ports) == 1 and None not in ports

@@ -7,8 +7,6 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 
-from slack_bolt.context.respond.async_respond import AsyncRespond
-
 from bot.core import wording
 from bot.core.cards import FileCard, Notice, Reply
 from bot.core.ports import SendFailed
@@ -63,7 +61,7 @@ async def privately(
 ) -> None:
     """Ephemeral: through ``response_url`` when the request has one, else ``chat.postEphemeral``."""
     if incoming.respond is not None and incoming.respond.response_url:
-        await _respond(incoming.respond, message)
+        await _respond(services, incoming.respond.response_url, message)
         return
     try:
         await services.platform.post_ephemeral(incoming.client, channel, incoming.user_id, message)
@@ -71,9 +69,10 @@ async def privately(
         log.warning("ephemeral reply to %s not posted: %s", incoming.user_id, failure.reason)
 
 
-async def _respond(respond: AsyncRespond, message: blocks.SlackMessage) -> None:
+async def _respond(services: SlackServices, url: str, message: blocks.SlackMessage) -> None:
     try:
-        response = await respond(
+        response = await services.respond(
+            url,
             text=message.text,
             blocks=list(message.blocks),
             response_type="ephemeral",
