@@ -143,7 +143,7 @@ def _store(
     """Keep the message: (the answer's id, its number when a new answer was started); None when
     this message was kept before."""
     if answer_id is None:
-        return uow.answers.start(round_.id, member_id, late, ref, text, now)
+        return uow.answering.start(round_.id, member_id, late, ref, text, now)
     if not uow.answers.add_message(answer_id, round_.id, ref, text, now):
         return None
     return answer_id, None

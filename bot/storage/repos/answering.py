@@ -1,9 +1,10 @@
-"""What recording an answer reads, each in one query: the thread's round with its channel, and
-what the member already has in that round."""
+"""Recording an answer: what it reads, each in one query (the thread's round with its channel; what
+the member already has in that round), and the start of a new answer."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from types import SimpleNamespace
 from typing import Any
 
@@ -11,10 +12,11 @@ from sqlalchemy import Connection, and_, bindparam, exists, literal_column, sele
 
 from bot.core.model import Channel, Round
 from bot.core.streaks import StreakState
-from bot.storage.repos.answers import AnswerRow
+from bot.storage.repos.answers import AnswerRepo, AnswerRow
 from bot.storage.repos.channels import channel_from_row
 from bot.storage.repos.rounds import round_from_row
-from bot.storage.tables import answers, channels, reviews, rounds, streaks
+from bot.storage.repos.sql import typed_text
+from bot.storage.tables import answer_messages, answers, channels, reviews, rounds, streaks
 
 _PREFIX = "ch__"  # the channel's columns beside the round's, whose names they share
 _ROUND_IN_THREAD = (
@@ -61,6 +63,32 @@ _MEMBER_IN_ROUND = select(
     )
 )
 
+# PostgreSQL: a new answer, its first message and its number, in one statement.
+_START = typed_text(
+    """
+WITH answer AS (
+    INSERT INTO answers (round_id, member_id, late, text, withdrawn, created_at, updated_at)
+    VALUES (:round_id, :member_id, :late, :text, false, :posted_at, :posted_at)
+    RETURNING id
+), message AS (
+    INSERT INTO answer_messages (answer_id, round_id, message_ref, text, deleted, posted_at)
+    SELECT id, :round_id, :message_ref, :text, false, :posted_at FROM answer
+    ON CONFLICT DO NOTHING RETURNING 1
+)
+SELECT answer.id, EXISTS (SELECT 1 FROM message) AS stored,
+    (SELECT count(*) FROM answers WHERE round_id = :round_id AND id < answer.id) + 1 AS number
+FROM answer
+""",
+    (
+        answers.c.round_id,
+        answers.c.member_id,
+        answers.c.late,
+        answers.c.text,
+        answer_messages.c.message_ref,
+        answer_messages.c.posted_at,
+    ),
+)
+
 
 @dataclass(frozen=True)
 class MemberInRound:
@@ -92,6 +120,21 @@ class AnsweringRepo:
         return MemberInRound(
             found.get(False), found.get(True), bool(first.reviewed), _streak(first)
         )
+
+    def start(
+        self, round_id: int, member_id: int, late: bool, ref: str, text: str, now: datetime
+    ) -> tuple[int, int] | None:
+        """A new answer whose text is its first message: (its id, its number in the round); None
+        when that message was stored before (the transaction must then be rolled back)."""
+        if self._c.dialect.name == "postgresql":
+            values = dict(round_id=round_id, member_id=member_id, late=late, text=text)
+            row = self._c.execute(_START, {**values, "message_ref": ref, "posted_at": now}).one()
+            return (int(row.id), int(row.number)) if row.stored else None
+        answers_ = AnswerRepo(self._c)
+        answer_id = answers_.create(round_id, member_id, late, text, now)
+        if not answers_.add_message(answer_id, round_id, ref, text, now):
+            return None
+        return answer_id, answers_.number_in_round(round_id, answer_id)
 
 
 def _channel_columns(row: Any) -> SimpleNamespace:

@@ -10,7 +10,7 @@ from sqlalchemy import Connection, bindparam, delete, func, select, update
 
 from bot.core.model import AnswerTally, MemberAnswer
 from bot.core.vocab import RoundMode
-from bot.storage.repos.sql import execute_ignoring_conflicts, typed_text
+from bot.storage.repos.sql import execute_ignoring_conflicts
 from bot.storage.tables import answer_messages, answers, members, rounds, votes
 
 _GET = select(answers).where(answers.c.id == bindparam("answer_id"))
@@ -20,31 +20,6 @@ _OF_MEMBER = select(answers).where(
     answers.c.late == bindparam("late"),
 )
 _NEW_ANSWER = answers.insert().returning(answers.c.id)
-# PostgreSQL: a new answer, its first message and its number, in one statement.
-_START = typed_text(
-    """
-WITH answer AS (
-    INSERT INTO answers (round_id, member_id, late, text, withdrawn, created_at, updated_at)
-    VALUES (:round_id, :member_id, :late, :text, false, :posted_at, :posted_at)
-    RETURNING id
-), message AS (
-    INSERT INTO answer_messages (answer_id, round_id, message_ref, text, deleted, posted_at)
-    SELECT id, :round_id, :message_ref, :text, false, :posted_at FROM answer
-    ON CONFLICT DO NOTHING RETURNING 1
-)
-SELECT answer.id, EXISTS (SELECT 1 FROM message) AS stored,
-    (SELECT count(*) FROM answers WHERE round_id = :round_id AND id < answer.id) + 1 AS number
-FROM answer
-""",
-    (
-        answers.c.round_id,
-        answers.c.member_id,
-        answers.c.late,
-        answers.c.text,
-        answer_messages.c.message_ref,
-        answer_messages.c.posted_at,
-    ),
-)
 _NUMBER = select(func.count()).where(
     answers.c.round_id == bindparam("round_id"), answers.c.id <= bindparam("answer_id")
 )
@@ -97,20 +72,6 @@ class AnswerRepo:
             updated_at=now,
         )
         return int(self._c.execute(_NEW_ANSWER, values).scalar_one())
-
-    def start(
-        self, round_id: int, member_id: int, late: bool, ref: str, text: str, now: datetime
-    ) -> tuple[int, int] | None:
-        """A new answer whose text is its first message: (its id, its number in the round); None
-        when that message was stored before (the transaction must then be rolled back)."""
-        if self._c.dialect.name == "postgresql":
-            values = dict(round_id=round_id, member_id=member_id, late=late, text=text)
-            row = self._c.execute(_START, {**values, "message_ref": ref, "posted_at": now}).one()
-            return (int(row.id), int(row.number)) if row.stored else None
-        answer_id = self.create(round_id, member_id, late, text, now)
-        if not self.add_message(answer_id, round_id, ref, text, now):
-            return None
-        return answer_id, self.number_in_round(round_id, answer_id)
 
     def add_message(
         self, answer_id: int, round_id: int, message_ref: str, text: str, now: datetime
