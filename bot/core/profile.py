@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from bot.core import coach
 from bot.core.coach import Read
@@ -45,14 +46,14 @@ class Figure:
 
 def assess(drill: Drill, day: date, covered: frozenset[int], reviewers: int) -> Assessed:
     """An answer's coverage: ``reviewers`` peers decided it, or (0) the author's self-review."""
-    weights = rubric_weights(drill)
+    overall, senior, staff = _shares(rubric_weights(drill), covered)
     return Assessed(
         day,
         drill.kind,
         drill.tags,
-        _share(weights, covered, None) or 0.0,
-        _share(weights, covered, Level.SENIOR),
-        _share(weights, covered, Level.STAFF),
+        overall or 0.0,
+        senior,
+        staff,
         1.0 if reviewers else coach.SELF_WEIGHT,
     )
 
@@ -62,6 +63,12 @@ Weights = tuple[tuple[Level, int], ...]
 
 def rubric_weights(drill: Drill) -> Weights:
     return tuple((point.level, point.weight) for point in drill.rubric)
+
+
+@lru_cache(maxsize=4096)
+def _shares(weights: Weights, covered: frozenset[int]) -> tuple[float | None, ...]:
+    """Overall, senior and staff shares: a long history repeats the same drills and tick sets."""
+    return tuple(_share(weights, covered, level) for level in (None, Level.SENIOR, Level.STAFF))
 
 
 def _share(weights: Weights, covered: frozenset[int], level: Level | None) -> float | None:

@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, delete, false, func, or_, select, update
@@ -59,6 +59,7 @@ _HAS_REVIEWED = (
 
 
 @cache
+@lru_cache(maxsize=4096)
 def _points(text: str) -> frozenset[int]:
     """Few distinct tick sets exist ("1,3"), so each is parsed once per process."""
     return frozenset(int(part) for part in text.split(",") if part)
