@@ -33,12 +33,13 @@ from sqlalchemy import func, select
 
 from bench.common import START, fresh_core
 from bot.core.model import Place
+from bot.core.ports import Platform
 from bot.core.services.admin import register_channel
 from bot.core.services.context import Core
 from bot.core.services.sweep import next_wakeup, run_due_work
 from bot.platforms.discord_app.pacing import GlobalPacer
 from bot.platforms.discord_app.refs import PLATFORM
-from bot.platforms.discord_app.runtime import DiscordRuntime, runtime_from_settings
+from bot.platforms.discord_app.runtime import runtime_from_settings
 from bot.storage.tables import posts
 from bot.storage.uow import UnitOfWork
 from config.settings import DiscordSettings
@@ -75,17 +76,17 @@ async def measured(fake: FakeDiscord, channels: list[FakeChannel]) -> tuple[floa
         runtime = runtime_from_settings(core, settings(fake))
         await runtime.start()
         try:
-            elapsed, limited = await counted(fake, lambda: fan_out(core, runtime))
+            elapsed, limited = await counted(fake, lambda: fan_out(core, runtime.platform))
             return elapsed, f"{limited}, posted {await posted(core)}/{len(channels)}"
         finally:
             await runtime.stop()
             await core.db.dispose()
 
 
-async def fan_out(core: Core, runtime: DiscordRuntime) -> None:
+async def fan_out(core: Core, platform: Platform) -> None:
     """As the scheduler does, from the due minute until no post is pending: a post that failed
     is tried again when its retry is due (the simulated clock follows the real one)."""
-    start, platforms = TUESDAY + timedelta(hours=1), {PLATFORM: runtime.platform}
+    start, platforms = TUESDAY + timedelta(hours=1), {platform.name: platform}
     began, now = time.monotonic(), start
     while (await run_due_work(core, platforms, now, overlap=True)) and await pending(core):
         wake = await next_wakeup(core)

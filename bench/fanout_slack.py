@@ -23,20 +23,16 @@ import asyncio
 import statistics
 import tempfile
 import time
-from datetime import timedelta
 
-from bench.common import START, fresh_core
-from bench.fanout import load, pending, posted
+from bench.common import fresh_core
+from bench.fanout import TUESDAY, fan_out, load, posted
 from bot.core.model import Place
 from bot.core.services.admin import register_channel
-from bot.core.services.context import Core
-from bot.core.services.sweep import next_wakeup, run_due_work
 from bot.platforms.slack_app.refs import PLATFORM
 from bot.platforms.slack_app.runtime import SlackRuntime
 from tests.fakes.slack import FakeSlack
 from tests.platforms.slack_app.conftest import slack_settings
 
-TUESDAY = START + timedelta(days=1)  # registered at 08:00, drills due at 09:00; weekly is Mondays
 CHANNEL_RATE = 1.0  # chat.postMessage a second in one channel
 
 
@@ -51,23 +47,11 @@ async def measured(fake: FakeSlack, channels: list[str], rate: float) -> tuple[f
         await runtime.start()
         try:
             began = time.perf_counter()
-            await fan_out(core, runtime)
+            await fan_out(core, runtime.platform)
             return time.perf_counter() - began, await posted(core)
         finally:
             await runtime.stop()
             await core.db.dispose()
-
-
-async def fan_out(core: Core, runtime: SlackRuntime) -> None:
-    """As the scheduler does, from the due minute until no post is pending: a post that failed
-    is tried again when its retry is due (the simulated clock follows the real one)."""
-    start, platforms = TUESDAY + timedelta(hours=1), {PLATFORM: runtime.platform}
-    began, now = time.monotonic(), start
-    while (await run_due_work(core, platforms, now, overlap=True)) and await pending(core):
-        wake = await next_wakeup(core)
-        assert wake is not None
-        await asyncio.sleep(max(0.0, (wake - start).total_seconds() - (time.monotonic() - began)))
-        now = max(wake, start + timedelta(seconds=time.monotonic() - began))
 
 
 async def one_run(count: int, rate: float) -> tuple[float, int, int]:
