@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, event
@@ -11,6 +10,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from bot.storage.migrate import DatabaseUnavailable
+from bot.storage.probe import check_sqlite_folder
 from bot.storage.uow import Database
 
 __all__ = ["DatabaseUnavailable", "create_engine", "is_sqlite", "normalize_url", "open_database"]
@@ -73,14 +73,7 @@ def create_engine(url: str, **options: Any) -> AsyncEngine:
 
 
 def _check_sqlite_path(url: str) -> None:
-    database = make_url(url).database
-    if not database or database == ":memory:":
-        return
-    if database.startswith("file:"):  # a URI filename (``?mode=ro&uri=true``)
-        database = database.removeprefix("file:").split("?", 1)[0]
-    folder = Path(database).expanduser().resolve().parent
-    if not folder.is_dir():
-        raise DatabaseUnavailable(f"cannot create the SQLite file {database}: no folder {folder}")
+    check_sqlite_folder(make_url(url).database)
 
 
 def _tune_sqlite(engine: Engine) -> None:
