@@ -10,7 +10,11 @@ from sqlalchemy import Connection, bindparam, delete, func, select, update
 
 from bot.core.model import Actor, Channel, ChannelSettings
 from bot.core.schedule import WakeTime, wake_times
-from bot.storage.repos.sql import insert_ignoring_conflicts, typed_text
+from bot.storage.repos.sql import (
+    execute_ignoring_conflicts,
+    insert_ignoring_conflicts,
+    typed_text,
+)
 from bot.storage.tables import channels, custom_drills, holidays, members
 
 _GET = select(channels).where(channels.c.id == bindparam("channel_id"))
@@ -188,7 +192,7 @@ class ChannelRepo:
 
     def add_holidays(self, channel_id: int, days: Sequence[date]) -> None:
         rows = [{"channel_id": channel_id, "day": day} for day in days]
-        self._c.execute(insert_ignoring_conflicts(self._c, holidays), rows)
+        execute_ignoring_conflicts(self._c, holidays, rows)
 
     def remove_holidays(self, channel_id: int, days: Sequence[date]) -> None:
         statement = delete(holidays).where(
@@ -273,7 +277,8 @@ class MemberRepo:
 
     def find(self, platform: str, space_ref: str, user_ref: str) -> int | None:
         """The member's id without creating them (read-only use cases)."""
-        known = self._known.get((platform, space_ref, user_ref))
+        whose = (platform, space_ref, user_ref)
+        known = self._seen.get(whose) or self._known.get(whose)
         if known is not None:
             return known[0]
         key = {"platform": platform, "space_ref": space_ref, "user_ref": user_ref}

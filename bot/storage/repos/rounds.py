@@ -10,7 +10,7 @@ from sqlalchemy import Connection, bindparam, case, delete, func, select, update
 
 from bot.core.model import NewRound, Round
 from bot.core.vocab import RoundMode, RoundStatus
-from bot.storage.repos.sql import insert_ignoring_conflicts
+from bot.storage.repos.sql import execute_ignoring_conflicts, insert_ignoring_conflicts
 from bot.storage.tables import answers, fact_requests, rounds
 
 _GET = select(rounds).where(rounds.c.id == bindparam("round_id"))
@@ -207,7 +207,7 @@ class RoundRepo:
     ) -> None:
         """Remember that the member asked for fact ``fact_index`` (once; asking again is fine)."""
         row = dict(round_id=round_id, member_id=member_id, fact_index=fact_index, asked_at=now)
-        self._c.execute(insert_ignoring_conflicts(self._c, fact_requests), row)
+        execute_ignoring_conflicts(self._c, fact_requests, row)
 
     def questions_asked(self, round_id: int, member_id: int) -> list[int]:
         query = select(fact_requests.c.fact_index).where(

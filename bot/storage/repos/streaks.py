@@ -23,7 +23,7 @@ from sqlalchemy import (
 )
 
 from bot.core.streaks import Change, ChangeKind, StreakState
-from bot.storage.repos.sql import execute_upsert, insert_ignoring_conflicts, typed_text
+from bot.storage.repos.sql import execute_ignoring_conflicts, execute_upsert, typed_text
 from bot.storage.tables import member_notices, rest_days, streak_events, streaks
 
 _STATE = select(streaks).where(
@@ -166,7 +166,7 @@ class StreakRepo:
 
     def rest(self, channel_id: int, member_id: int, days: Sequence[date]) -> None:
         rows = [{"channel_id": channel_id, "member_id": member_id, "day": day} for day in days]
-        self._c.execute(insert_ignoring_conflicts(self._c, rest_days), rows)
+        execute_ignoring_conflicts(self._c, rest_days, rows)
 
     def rest_days(self, channel_id: int, member_id: int, first: date, last: date) -> set[date]:
         return self.rests_of(channel_id, [member_id], first, last).get(member_id, set())
