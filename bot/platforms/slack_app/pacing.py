@@ -4,6 +4,7 @@ limit on ``chat.postMessage`` and answers 429 with ``Retry-After`` past any limi
 from __future__ import annotations
 
 import asyncio
+import math
 import time
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
@@ -14,6 +15,7 @@ from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 
 MAX_LANES = 10_000
+MAX_RETRY_AFTER = 300.0
 
 
 class ChannelPacer:
@@ -106,15 +108,17 @@ class WorkspaceRetryAfter(AsyncRateLimitErrorRetryHandler):
 
 
 def retry_after(response: HttpResponse | None) -> float:
-    """Seconds Slack asked to wait (1 when it did not say)."""
+    """Seconds Slack asked to wait (1 when it did not say or said nonsense; at most 5 minutes)."""
     headers = {
         name.lower(): values for name, values in (response.headers if response else {}).items()
     }
     values = headers.get("retry-after") or ["1"]
     try:
-        return max(0.0, float(values[0]))
+        seconds = float(values[0])
     except ValueError:
         return 1.0
+    # "inf" or "nan" parse as floats too; a hold must end, or the workspace would go silent.
+    return min(max(seconds, 0.0), MAX_RETRY_AFTER) if math.isfinite(seconds) else 1.0
 
 
 def _token(request: HttpRequest) -> str:

@@ -8,12 +8,14 @@ from datetime import timedelta
 
 import pytest
 from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from bot.core.cards import Notice
 from bot.core.ports import SendFailed
 from bot.platforms.slack_app import blocks, pacing
 from bot.platforms.slack_app.failures import from_api_error
+from bot.platforms.slack_app.pacing import MAX_RETRY_AFTER, retry_after
 from bot.storage.repos.posts import PostJob
 from tests.platforms.slack_app.conftest import Driver
 
@@ -167,3 +169,24 @@ async def test_replies_to_response_urls_share_the_http_session(driver: Driver) -
     replies = [await driver.command("bob", "streak") for _ in range(3)]
     ports = {reply.client_port for reply in replies if reply is not None}
     assert len(replies) == 3 and len(ports) == 1 and None not in ports
+
+
+@pytest.mark.parametrize(
+    ("header", "seconds"),
+    [
+        ("30", 30.0),
+        ("0.5", 0.5),
+        ("-4", 0.0),
+        ("soon", 1.0),
+        ("inf", 1.0),
+        ("nan", 1.0),
+        ("86400", MAX_RETRY_AFTER),
+    ],
+)
+def test_a_retry_after_is_a_bounded_number_of_seconds(header: str, seconds: float) -> None:
+    response = HttpResponse(status_code=429, headers={"Retry-After": [header]})
+    assert retry_after(response) == seconds
+
+
+def test_a_429_without_retry_after_waits_one_second() -> None:
+    assert retry_after(HttpResponse(status_code=429, headers={})) == 1.0
