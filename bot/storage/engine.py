@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from bot.storage.migrate import DatabaseUnavailable
 from bot.storage.probe import check_sqlite_folder
-from bot.storage.uow import Database
+from bot.storage.uow import BEGIN_IMMEDIATE, Database
 
 __all__ = ["DatabaseUnavailable", "create_engine", "is_sqlite", "normalize_url", "open_database"]
 SQLITE_BUSY_TIMEOUT_MS = 5_000
@@ -45,7 +45,9 @@ def open_database(url: str, **options: Any) -> Database:
     _check_sqlite_path(url)
     sync_url = make_url(url).set(drivername="sqlite+pysqlite")
     sync_engine = create_sync_engine(sync_url, pool_reset_on_return=None, **options)
-    _tune_sqlite(sync_engine)
+    # ``Database`` sends BEGIN IMMEDIATE itself: a "begin" listener would make SQLAlchemy run its
+    # event hooks around every statement on this, the hottest engine.
+    _tune_sqlite(sync_engine, begin_listener=False)
     async_engine = create_async_engine(url, **options)
     _tune_sqlite(async_engine.sync_engine)
     return Database(async_engine, sync_engine)
@@ -76,7 +78,7 @@ def _check_sqlite_path(url: str) -> None:
     check_sqlite_folder(make_url(url).database)
 
 
-def _tune_sqlite(engine: Engine) -> None:
+def _tune_sqlite(engine: Engine, *, begin_listener: bool = True) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Take over transaction control so writers can BEGIN IMMEDIATE: a deferred transaction
@@ -89,6 +91,8 @@ def _tune_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
-    @event.listens_for(engine, "begin")
-    def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    if begin_listener:
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(connection: Any) -> None:
+            connection.exec_driver_sql(BEGIN_IMMEDIATE)

@@ -15,10 +15,11 @@ from typing import TypeVar
 
 from sqlalchemy import Connection, Engine, exc
 from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.util import greenlet_spawn
 
 from bot.core.errors import StorageUnavailable
 from bot.storage.repos.analytics import AnalyticsRepo
-from bot.storage.repos.answering import AnsweringRepo
+from bot.storage.repos.answering import AnswerContext, AnsweringRepo, Duplicate, NewAnswer
 from bot.storage.repos.answers import AnswerRepo
 from bot.storage.repos.channels import ChannelRepo, MemberKey, MemberRepo
 from bot.storage.repos.connections import ConnectionRepo
@@ -31,9 +32,25 @@ from bot.storage.repos.reviews import ReviewRepo
 from bot.storage.repos.rounds import RoundRepo
 from bot.storage.repos.scores import ScoreRepo
 from bot.storage.repos.streaks import StreakRepo
-from bot.storage.repos.votes import VoteRepo
+from bot.storage.repos.votes import VoteRepo, VoteTarget
+
+# What use cases read and write through the unit of work, by name.
+__all__ = [
+    "AnswerContext",
+    "Database",
+    "Duplicate",
+    "NeedsTransaction",
+    "NewAnswer",
+    "StaleConnection",
+    "UnitOfWork",
+    "VoteTarget",
+    "reason",
+]
 
 T = TypeVar("T")
+# SQLite: take the write lock when the transaction begins, not at its first write (a deferred
+# transaction that reads and then writes can fail with "database is locked" despite the timeout).
+BEGIN_IMMEDIATE = "BEGIN IMMEDIATE"
 # A locked SQLite file, a database server that is down or unreachable, a pool with no connection
 # to spare: the work did not happen, and trying again later may succeed.
 UNAVAILABLE = (exc.OperationalError, exc.InterfaceError, exc.TimeoutError, OSError, TimeoutError)
@@ -54,7 +71,7 @@ class UnitOfWork:
         self.rounds = RoundRepo(connection)
         self.answers = AnswerRepo(connection)
         self.votes = VoteRepo(connection)
-        self.answering = AnsweringRepo(connection)
+        self.answering = AnsweringRepo(connection, self.members)
         self.scores = ScoreRepo(connection)
         self.reviews = ReviewRepo(connection)
         self.streaks = StreakRepo(connection)
@@ -66,11 +83,23 @@ class UnitOfWork:
         self.exports = ExportRepo(connection)
         self.analytics = AnalyticsRepo(connection)
         self.committing = False
+        self.autocommit = False  # each statement commits on its own (PostgreSQL, when asked)
+
+    def require_transaction(self) -> None:
+        """The work is about to make more than one write: in autocommit mode it starts over in a
+        transaction (call it before the first write, so nothing is done twice)."""
+        if self.autocommit:
+            raise NeedsTransaction()
 
     def commit(self) -> None:
         self.committing = True  # from here a lost connection leaves the outcome unknown
         self.connection.commit()
         self.members.committed()
+
+
+class NeedsTransaction(Exception):
+    """Work running without a transaction found it needs one: ``Database.run`` runs it again
+    in a transaction."""
 
 
 class StaleConnection(Exception):
@@ -82,9 +111,14 @@ def _in_transaction(
     connection: Connection,
     work: Callable[[UnitOfWork], T],
     known_members: dict[MemberKey, tuple[int, str]] | None = None,
+    begin: str | None = None,
+    autocommit: bool = False,
 ) -> T:
     connection.begin()
+    if begin is not None:
+        connection.exec_driver_sql(begin)
     uow = UnitOfWork(connection, known_members)
+    uow.autocommit = autocommit
     try:
         return work(uow)
     except exc.DBAPIError as error:
@@ -112,13 +146,16 @@ class Database:
         # SQLite allows one writer at a time; one thread keeps this process's writers in line.
         self._thread = ThreadPoolExecutor(1, thread_name_prefix="sqlite") if sync_engine else None
         self.known_members: dict[MemberKey, tuple[int, str]] = {}  # see ``MemberRepo``
+        # asyncpg then simply sends no BEGIN: no extra round trip (the pool is the same)
+        self._autocommit_engine = engine.sync_engine.execution_options(isolation_level="AUTOCOMMIT")
 
     async def run(self, work: Callable[[UnitOfWork], T], *, autocommit: bool = False) -> T:
         """Run ``work`` in one transaction; ``StorageUnavailable`` when the database cannot.
 
         ``autocommit``: on PostgreSQL each statement commits on its own, which saves the BEGIN
         and COMMIT round trips; only for work whose every write is one self-contained statement
-        that may stand even if the work goes no further.
+        that may stand even if the work goes no further. Work that finds it must write more
+        calls ``uow.require_transaction()`` first, and runs again in a transaction.
         """
         try:
             return await self._run(work, autocommit)
@@ -144,15 +181,24 @@ class Database:
                 raise again.__cause__ or again from None
 
     async def _run_postgres(self, work: Callable[[UnitOfWork], T], autocommit: bool) -> T:
-        async with self.engine.connect() as connection:
-            if autocommit:  # asyncpg then simply sends no BEGIN: no extra round trip
-                await connection.execution_options(isolation_level="AUTOCOMMIT")
-            return await connection.run_sync(_in_transaction, work, self.known_members)
+        # Checkout, work and checkin in one greenlet: a hop between the event loop and SQLAlchemy's
+        # sync API costs as much as a short statement does.
+        return await greenlet_spawn(self._run_sync, work, autocommit)
+
+    def _run_sync(self, work: Callable[[UnitOfWork], T], autocommit: bool) -> T:
+        if autocommit:
+            try:
+                with self._autocommit_engine.connect() as connection:
+                    return _in_transaction(connection, work, self.known_members, autocommit=True)
+            except NeedsTransaction:
+                pass
+        with self.engine.sync_engine.connect() as connection:
+            return _in_transaction(connection, work, self.known_members)
 
     def _run_sqlite(self, work: Callable[[UnitOfWork], T]) -> T:
         assert self._sync_engine is not None
         with self._sync_engine.connect() as connection:
-            return _in_transaction(connection, work, self.known_members)
+            return _in_transaction(connection, work, self.known_members, BEGIN_IMMEDIATE)
 
     @property
     def shared_by_processes(self) -> bool:

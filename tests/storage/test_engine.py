@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
 from sqlalchemy.exc import OperationalError
 
@@ -95,4 +97,39 @@ async def test_a_connection_the_server_dropped_is_replaced_without_a_ping(databa
         assert database.engine.pool._pre_ping is False  # type: ignore[attr-defined]
     finally:
         await killer.dispose()
+        await database.dispose()
+
+
+async def test_work_that_needs_a_transaction_starts_over_in_one(database):
+    """``autocommit`` work that asks for a transaction runs again, from the start, inside one
+    (PostgreSQL); SQLite work always runs in one, so it never starts over."""
+    runs: list[bool] = []
+
+    def work(uow):  # type: ignore[no-untyped-def]
+        runs.append(uow.autocommit)
+        uow.require_transaction()
+        return uow.connection.in_transaction()
+
+    assert await database.run(work, autocommit=True) is True
+    postgres = database.engine.dialect.name == "postgresql"
+    assert runs == ([True, False] if postgres else [False])
+
+
+async def test_sqlite_transactions_take_the_write_lock_when_they_begin(tmp_path):
+    """A second connection cannot write while a unit of work is open, even one that has only
+    read so far: BEGIN IMMEDIATE, sent by ``Database`` itself."""
+    database = open_database(f"sqlite:///{tmp_path}/x.db")
+    await upgrade(database)
+    try:
+
+        def work(uow):  # type: ignore[no-untyped-def]
+            other = sqlite3.connect(tmp_path / "x.db", timeout=0)
+            try:
+                with pytest.raises(sqlite3.OperationalError, match="locked"):
+                    other.execute("BEGIN IMMEDIATE")
+            finally:
+                other.close()
+
+        await database.run(work)
+    finally:
         await database.dispose()

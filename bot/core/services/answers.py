@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from enum import StrEnum
 
@@ -12,10 +12,10 @@ from bot.core.schedule import local_date
 from bot.core.scoring import ANSWER_POINTS, RoundScore
 from bot.core.services import attendance
 from bot.core.services.context import Core, catalogue_for
-from bot.core.streaks import StreakState
+from bot.core.streaks import Change, StreakState
 from bot.core.text import MAX_ANSWER_CHARS, clean_input
 from bot.core.vocab import RoundMode, RoundStatus
-from bot.storage.uow import UnitOfWork
+from bot.storage.uow import AnswerContext, Duplicate, NewAnswer, UnitOfWork
 
 
 async def receive_message(
@@ -23,20 +23,29 @@ async def receive_message(
 ) -> AnswerReceipt | None:
     """A message in a thread; None when it is not an answer (not a round's thread, a bot, empty)."""
     text = clean_input(text)
-    if author.is_bot or place.thread_ref is None or not text.strip():
+    thread = place.thread_ref
+    if author.is_bot or thread is None or not text.strip():
         return None
-    return await core.db.run(
-        lambda uow: _from_thread(uow, core, _round_at(uow, place), author, message_ref, text, now)
-    )
+
+    def work(uow: UnitOfWork) -> AnswerReceipt | None:
+        here = uow.answering.in_thread(place, thread, author)
+        return _from_thread(uow, core, here, author, message_ref, text, now)
+
+    return await _recorded(core, work)
 
 
-Found = tuple[Round, Channel] | None  # a round with its channel, read together
+async def _recorded(
+    core: Core, work: Callable[[UnitOfWork], AnswerReceipt | None]
+) -> AnswerReceipt | None:
+    # A first answer in a round is one statement on PostgreSQL, which needs no transaction; the
+    # work asks for one when it writes more.
+    return await core.db.run(work, autocommit=True)
 
 
 def _from_thread(
     uow: UnitOfWork,
     core: Core,
-    found: Found,
+    here: AnswerContext | None,
     author: Actor,
     ref: str,
     text: str,
@@ -46,66 +55,58 @@ def _from_thread(
     to answer privately instead, and nothing is stored. After the reveal a thread message is a
     late answer, as in any round (Slack has no other way to give one: commands do not work in
     threads, and in the channel they reach the newest drill)."""
-    round_ = found[0] if found else None
-    if round_ is not None and round_.hidden_at(now):
-        return AnswerReceipt(0, round_.id, False, False, False, blind=True)
-    return _record(uow, core, found, author, ref, text, now)
+    if here is not None and here.round.hidden_at(now):
+        return AnswerReceipt(0, here.round.id, False, False, False, blind=True)
+    return _record(uow, core, here, author, ref, text, now)
 
 
 async def submit_answer(
     core: Core, author: Actor, round_id: int, message_ref: str, text: str, now: datetime
 ) -> AnswerReceipt | None:
-    """An answer given without a thread message (a Discord modal, a Slack dialog)."""
+    """An answer given without a thread message (a Discord modal, a Slack dialog). The round
+    counts only when its channel is in the author's own space: a form's round id is forgeable."""
     text = clean_input(text)
     if author.is_bot or not text.strip():
         return None
-    return await core.db.run(
-        lambda uow: _record(
-            uow, core, _in_space(uow, round_id, author), author, message_ref, text, now
-        )
-    )
 
+    def work(uow: UnitOfWork) -> AnswerReceipt | None:
+        here = uow.answering.in_space(round_id, author)
+        return _record(uow, core, here, author, message_ref, text, now)
 
-def _in_space(uow: UnitOfWork, round_id: int, author: Actor) -> Found:
-    """The round, when its channel is in the author's own space: a form's round id is forgeable,
-    and a member of one workspace must not answer another's drill."""
-    round_ = uow.rounds.get(round_id)
-    channel = uow.channels.get(round_.channel_id) if round_ is not None else None
-    if round_ is None or channel is None:
-        return None
-    if (channel.platform, channel.space_ref) != (author.platform, author.space_ref):
-        return None
-    return round_, channel
+    return await _recorded(core, work)
 
 
 def _record(
     uow: UnitOfWork,
     core: Core,
-    found: Found,
+    here: AnswerContext | None,
     author: Actor,
     ref: str,
     text: str,
     now: datetime,
 ) -> AnswerReceipt | None:
-    if found is None or found[0].status is RoundStatus.SKIPPED:
+    if here is None or here.round.status is RoundStatus.SKIPPED:
         return None
-    round_, channel = found
-    member_id = uow.members.ensure(author)
-    if round_.mode is RoundMode.ON_DEMAND and member_id != round_.requested_by:
+    round_, channel, mine = here.round, here.channel, here.mine
+    if round_.mode is RoundMode.ON_DEMAND and here.member_id != round_.requested_by:
         return None
-    mine = uow.answering.member_in_round(round_, member_id)
     # Reviewing shows the rubric: an answer begun after the member's first review is late.
     judged = round_.mode is RoundMode.DAILY and mine.reviewed
     late = round_.answers_closed_at(now) or (judged and mine.on_time is None)
-    stored = text[:MAX_ANSWER_CHARS]
     answer = mine.late if late else mine.on_time
     if answer is not None and len(answer.text) >= MAX_ANSWER_CHARS:
         return AnswerReceipt(answer.id, round_.id, False, late, True, full=True)
+    if answer is None and round_.mode is RoundMode.DAILY:
+        return _start(uow, here, author, ref, text, late, judged, now)
+    uow.require_transaction()
+    member_id = uow.members.ensure(author)
+    stored = text[:MAX_ANSWER_CHARS]
     total = len(text) if answer is None else len(answer.text) + 1 + len(text)
-    kept = _store(uow, round_, member_id, answer.id if answer else None, late, ref, stored, now)
-    if kept is None:
+    answer_id = _store(
+        uow, round_, member_id, answer.id if answer else None, late, ref, stored, now
+    )
+    if answer_id is None:
         return None  # the same message delivered twice (a reconnect, a retried event)
-    answer_id, number = kept
     full = stored if answer is None else answer.text
     if answer is not None and not (judged and not late):
         full = uow.answers.refresh_text(answer_id, now, MAX_ANSWER_CHARS)
@@ -120,7 +121,7 @@ def _record(
         late,
         total > MAX_ANSWER_CHARS,
         reveal,
-        number=number or uow.answers.number_in_round(round_.id, answer_id),
+        number=uow.answers.number_in_round(round_.id, answer_id),
         too_short=0 if counts else channel.settings.min_answer_chars,
         news=tuple(attendance.news(uow, channel, member_id)),
         after_review=judged and not round_.is_closed_at(now),
@@ -128,6 +129,71 @@ def _record(
     )
     uow.commit()
     return receipt
+
+
+def _start(
+    uow: UnitOfWork,
+    here: AnswerContext,
+    author: Actor,
+    ref: str,
+    text: str,
+    late: bool,
+    judged: bool,
+    now: datetime,
+) -> AnswerReceipt | None:
+    """A member's first message in a daily round starts their answer (late or on time) and, when
+    long enough, counts its drill day: all one write (one statement on PostgreSQL)."""
+    round_, channel = here.round, here.channel
+    stored = text[:MAX_ANSWER_CHARS]
+    counts = len(stored.strip()) >= channel.settings.min_answer_chars
+    new = _new_answer(uow, here, author, ref, stored, late, now, counts)
+    try:
+        started = uow.answering.start(new)
+    except Duplicate:
+        # A concurrent delivery got there first: run again in a transaction, which reads it.
+        uow.require_transaction()
+        raise
+    if started is None:
+        return None  # the same message delivered twice (a reconnect, a retried event)
+    answer_id, member_id, number, news = started
+    receipt = AnswerReceipt(
+        answer_id,
+        round_.id,
+        True,
+        late,
+        len(text) > MAX_ANSWER_CHARS,
+        number=number,
+        too_short=0 if counts else channel.settings.min_answer_chars,
+        news=tuple(attendance.news(uow, channel, member_id)) if news else (),
+        after_review=judged and not round_.is_closed_at(now),
+        hidden=round_.hidden_at(now),
+    )
+    uow.commit()
+    return receipt
+
+
+def _new_answer(
+    uow: UnitOfWork,
+    here: AnswerContext,
+    author: Actor,
+    ref: str,
+    stored: str,
+    late: bool,
+    now: datetime,
+    counts: bool,
+) -> NewAnswer:
+    """What to write; a renamed member is written again (their id None), under the new name."""
+    same_name = here.member_name == author.display_name[:100]
+    member_id = here.member_id if same_name else None
+    state, changes = here.mine.streak, list[Change]()
+    if counts:
+        day = here.round.local_date
+        state, changes = attendance.next_state(uow, here.channel.id, here.member_id, day, state)
+    streak = state if changes else None
+    return NewAnswer(
+        *(here.round.id, here.channel.id, author, member_id, late, ref, stored, now),
+        *(streak, changes, here.member_id),
+    )
 
 
 def _store(
@@ -139,14 +205,14 @@ def _store(
     ref: str,
     text: str,
     now: datetime,
-) -> tuple[int, int | None] | None:
-    """Keep the message: (the answer's id, its number when a new answer was started); None when
-    this message was kept before."""
+) -> int | None:
+    """Keep the message (starting a new answer when ``answer_id`` is None): the answer's id; None
+    when this message was kept before (then nothing may be committed)."""
     if answer_id is None:
-        return uow.answering.start(round_.id, member_id, late, ref, text, now)
+        answer_id = uow.answers.create(round_.id, member_id, late, text, now)
     if not uow.answers.add_message(answer_id, round_.id, ref, text, now):
         return None
-    return answer_id, None
+    return answer_id
 
 
 def _reveals(round_: Round, late: bool) -> bool:
@@ -246,13 +312,11 @@ def _reviewed(uow: UnitOfWork, round_: Round, answer_id: int) -> bool:
     return author is not None and uow.reviews.has_reviewed(round_.id, author)
 
 
-def _round_at(uow: UnitOfWork, place: Place) -> Found:
+def _round_at(uow: UnitOfWork, place: Place) -> tuple[Round, Channel] | None:
     """The round whose thread this is, provided the thread belongs to the place's channel."""
     if place.thread_ref is None:
         return None
-    return uow.answering.round_in_thread(
-        place.thread_ref, place.platform, place.space_ref, place.channel_ref
-    )
+    return uow.answering.round_in_thread(place, place.thread_ref)
 
 
 async def message_author(

@@ -52,10 +52,18 @@ def count_day(
     """The member answered drill day ``day``: extend (or restart) their streak and log it.
     ``state``: their kept state, when the caller read it already in this transaction."""
     state = uow.streaks.state(channel_id, member_id) if state is None else state
-    missed = _missed(uow, channel_id, member_id, state.last_day, day)
-    new_state, changes = record_day(state, day, missed)
+    new_state, changes = next_state(uow, channel_id, member_id, day, state)
     if changes:
         uow.streaks.save(channel_id, member_id, new_state, changes, now)
+
+
+def next_state(
+    uow: UnitOfWork, channel_id: int, member_id: int | None, day: date, state: StreakState
+) -> tuple[StreakState, list[Change]]:
+    """The streak after the member answered drill day ``day``, and its changes (nothing written).
+    ``member_id`` None: a member not made yet, whose ``state`` is a fresh one."""
+    missed = 0 if member_id is None else _missed(uow, channel_id, member_id, state.last_day, day)
+    return record_day(state, day, missed)
 
 
 def standing(

@@ -13,7 +13,7 @@ from bot.core.services.context import Core
 from bot.core.text import defang_mentions
 from bot.core.vocab import RoundMode, RoundStatus
 from bot.core.wording import vote_receipt
-from bot.storage.uow import UnitOfWork
+from bot.storage.uow import UnitOfWork, VoteTarget
 
 COULD_NOT_RECORD = "Couldn't record your vote: please try again in a minute."
 
@@ -99,25 +99,35 @@ def _toggle(
     place: Place | None = None,
 ) -> Reply:
     """``place``: where a button was clicked; an answer of another channel is refused."""
-    target = uow.votes.target(answer_id)
-    elsewhere = place is not None and target is not None and target.channel != _channel_of(place)
-    if target is None or elsewhere:
-        return refuse(NO_SUCH_ANSWER)
-    if target.withdrawn:
-        return refuse("That answer was withdrawn; there is nothing to vote for.")
-    if target.mode is not RoundMode.DAILY:
-        return refuse("On-demand drills are for one member; they take no votes.")
-    if target.late:
-        return refuse("That answer came after the round closed, so it is not in the vote.")
-    if target.status is not RoundStatus.OPEN or now >= target.closes_at:
-        return refuse("Voting has closed for this round; the results are in the thread.")
-    if target.answers_close_at is not None and now < target.answers_close_at:
-        return refuse(HIDDEN)
     voter_id = uow.members.ensure(voter)
-    if voter_id == target.author_id:
-        return refuse("You cannot vote for your own answer.")
     claim_key = keys.vote_request(request_key) if request_key is not None else None
-    voted, count = uow.votes.click(answer_id, voter_id, now, claim_key)
+    channel = _channel_of(place) if place is not None else None
+    target, clicked = uow.votes.click(answer_id, voter_id, now, claim_key, channel)
+    refusal = _refusal(target, voter_id, now, channel)
+    if refusal is not None or target is None:
+        return refuse(refusal or NO_SUCH_ANSWER)
+    voted, count = clicked or uow.votes.toggle(answer_id, voter_id, now, claim_key)
     uow.commit()
     text = vote_receipt(defang_mentions(target.author_name), count, voted)
     return Reply(VoteReceipt(text, answer_id, count, voted, target.author_name))
+
+
+def _refusal(
+    target: VoteTarget | None, voter_id: int, now: datetime, channel: tuple[str, str, str] | None
+) -> str | None:
+    """Why the rules refuse this vote, if they do (``VoteRepo.click`` mirrors them in SQL)."""
+    if target is None or (channel is not None and target.channel != channel):
+        return NO_SUCH_ANSWER
+    if target.withdrawn:
+        return "That answer was withdrawn; there is nothing to vote for."
+    if target.mode is not RoundMode.DAILY:
+        return "On-demand drills are for one member; they take no votes."
+    if target.late:
+        return "That answer came after the round closed, so it is not in the vote."
+    if target.status is not RoundStatus.OPEN or now >= target.closes_at:
+        return "Voting has closed for this round; the results are in the thread."
+    if target.answers_close_at is not None and now < target.answers_close_at:
+        return HIDDEN
+    if voter_id == target.author_id:
+        return "You cannot vote for your own answer."
+    return None

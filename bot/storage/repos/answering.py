@@ -1,92 +1,89 @@
-"""Recording an answer: what it reads, each in one query (the thread's round with its channel; what
-the member already has in that round), and the start of a new answer."""
+"""Recording an answer: everything it reads, in one query (the round with its channel, the member,
+what they already have in that round and their streak), and the start of a new answer."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, exists, literal_column, select
+from sqlalchemy import ColumnElement, Connection, Select, and_, bindparam, exists, select
 
-from bot.core.model import Channel, Round
+from bot.core.model import Actor, Channel, Place, Round
 from bot.core.streaks import StreakState
-from bot.storage.repos.answers import AnswerRepo, AnswerRow
-from bot.storage.repos.channels import channel_from_row
+from bot.storage.repos.answer_start import Duplicate, NewAnswer, start_answer
+from bot.storage.repos.answers import AnswerRow
+from bot.storage.repos.channels import MemberRepo, channel_from_row
 from bot.storage.repos.rounds import round_from_row
-from bot.storage.repos.sql import typed_text
-from bot.storage.tables import answer_messages, answers, channels, reviews, rounds, streaks
+from bot.storage.tables import answers, channels, members, reviews, rounds, streaks
 
-_PREFIX = "ch__"  # the channel's columns beside the round's, whose names they share
+_CHANNEL = "ch__"  # the channel's columns beside the round's, whose names they share
+
+
+def _context(which_round: ColumnElement[bool]) -> Select[Any]:
+    """One row per answer the member has in the round (on time, late), or one row without any:
+    the round and its channel, the member's id and name (null for a stranger), whether they have
+    reviewed in the round, and their streak in its channel."""
+    here = (
+        select(rounds, *(column.label(_CHANNEL + column.name) for column in channels.c))
+        .join(channels, channels.c.id == rounds.c.channel_id)
+        .where(which_round)
+        .order_by(rounds.c.id.desc())
+        .limit(1)
+        .subquery("here")
+    )
+    reviewed = exists().where(
+        reviews.c.round_id == here.c.id, reviews.c.reviewer_id == members.c.id
+    )
+    return select(
+        here,
+        members.c.id.label("m__id"),
+        members.c.display_name.label("m__name"),
+        *(answers.c[name].label("a__" + name) for name in ("id", "late", "withdrawn", "text")),
+        reviewed.label("reviewed"),
+        *(streaks.c[name].label("s__" + name) for name in _STREAK),
+    ).select_from(
+        here.outerjoin(
+            members,
+            and_(
+                members.c.platform == bindparam("platform"),
+                members.c.space_ref == bindparam("space_ref"),
+                members.c.user_ref == bindparam("user_ref"),
+            ),
+        )
+        .outerjoin(
+            answers, and_(answers.c.round_id == here.c.id, answers.c.member_id == members.c.id)
+        )
+        .outerjoin(
+            streaks,
+            and_(streaks.c.channel_id == here.c.channel_id, streaks.c.member_id == members.c.id),
+        )
+    )
+
+
+_STREAK = ("current", "longest", "freezes", "last_day")
+_THREAD_OF_CHANNEL = and_(
+    rounds.c.thread_ref == bindparam("thread_ref"),
+    channels.c.platform == bindparam("place_platform"),
+    channels.c.space_ref == bindparam("place_space_ref"),
+    channels.c.channel_ref == bindparam("channel_ref"),
+)
+_IN_THREAD = _context(_THREAD_OF_CHANNEL)
 _ROUND_IN_THREAD = (
-    select(rounds, *(column.label(_PREFIX + column.name) for column in channels.c))
+    select(rounds, *(column.label(_CHANNEL + column.name) for column in channels.c))
     .join(channels, channels.c.id == rounds.c.channel_id)
-    .where(rounds.c.thread_ref == bindparam("thread_ref"))
-    .where(channels.c.platform == bindparam("platform"))
-    .where(channels.c.space_ref == bindparam("space_ref"))
-    .where(channels.c.channel_ref == bindparam("channel_ref"))
+    .where(_THREAD_OF_CHANNEL)
     .order_by(rounds.c.id.desc())
     .limit(1)
 )
-_ANCHOR = select(literal_column("1").label("anchor")).subquery("anchor")
-_REVIEWED = exists().where(
-    reviews.c.round_id == bindparam("round_id"), reviews.c.reviewer_id == bindparam("member_id")
-)
-# One row per answer the member has in the round (on time, late), or one empty row: either way
-# the row says whether they have reviewed in it, and carries their streak in the channel.
-_MEMBER_IN_ROUND = select(
-    answers.c.id,
-    answers.c.round_id,
-    answers.c.member_id,
-    answers.c.late,
-    answers.c.withdrawn,
-    answers.c.text,
-    _REVIEWED.label("reviewed"),
-    streaks.c.current,
-    streaks.c.longest,
-    streaks.c.freezes,
-    streaks.c.last_day,
-).select_from(
-    _ANCHOR.outerjoin(
-        answers,
-        and_(
-            answers.c.round_id == bindparam("round_id"),
-            answers.c.member_id == bindparam("member_id"),
-        ),
-    ).outerjoin(
-        streaks,
-        and_(
-            streaks.c.channel_id == bindparam("channel_id"),
-            streaks.c.member_id == bindparam("member_id"),
-        ),
+# A form's round id is forgeable: the round counts only when its channel is in the member's space.
+_IN_SPACE = _context(
+    and_(
+        rounds.c.id == bindparam("round_id"),
+        channels.c.platform == bindparam("platform"),
+        channels.c.space_ref == bindparam("space_ref"),
     )
-)
-
-# PostgreSQL: a new answer, its first message and its number, in one statement.
-_START = typed_text(
-    """
-WITH answer AS (
-    INSERT INTO answers (round_id, member_id, late, text, withdrawn, created_at, updated_at)
-    VALUES (:round_id, :member_id, :late, :text, false, :posted_at, :posted_at)
-    RETURNING id
-), message AS (
-    INSERT INTO answer_messages (answer_id, round_id, message_ref, text, deleted, posted_at)
-    SELECT id, :round_id, :message_ref, :text, false, :posted_at FROM answer
-    ON CONFLICT DO NOTHING RETURNING 1
-)
-SELECT answer.id, EXISTS (SELECT 1 FROM message) AS stored,
-    (SELECT count(*) FROM answers WHERE round_id = :round_id AND id < answer.id) + 1 AS number
-FROM answer
-""",
-    (
-        answers.c.round_id,
-        answers.c.member_id,
-        answers.c.late,
-        answers.c.text,
-        answer_messages.c.message_ref,
-        answer_messages.c.posted_at,
-    ),
 )
 
 
@@ -98,56 +95,84 @@ class MemberInRound:
     streak: StreakState  # their kept streak state in the round's channel
 
 
-class AnsweringRepo:
-    def __init__(self, connection: Connection) -> None:
-        self._c = connection
+@dataclass(frozen=True)
+class AnswerContext:
+    """What recording a member's message reads, all at once."""
 
-    def round_in_thread(
-        self, thread_ref: str, platform: str, space_ref: str, channel_ref: str
-    ) -> tuple[Round, Channel] | None:
-        """The newest round posted in this thread of this channel, with the channel."""
-        place = {"platform": platform, "space_ref": space_ref, "channel_ref": channel_ref}
-        row = self._c.execute(_ROUND_IN_THREAD, {"thread_ref": thread_ref, **place}).first()
+    round: Round
+    channel: Channel
+    member_id: int | None  # None: not a member yet
+    member_name: str | None
+    mine: MemberInRound
+
+
+class AnsweringRepo:
+    def __init__(self, connection: Connection, members_: MemberRepo) -> None:
+        self._c = connection
+        self._members = members_
+
+    def round_in_thread(self, place: Place, thread_ref: str) -> tuple[Round, Channel] | None:
+        """The newest round posted in this thread of the place's channel, with the channel."""
+        row = self._c.execute(_ROUND_IN_THREAD, _thread(place, thread_ref)).first()
         if row is None:
             return None
-        return round_from_row(row), channel_from_row(_channel_columns(row))
+        return round_from_row(row), channel_from_row(_prefixed(row, _CHANNEL))
 
-    def member_in_round(self, round_: Round, member_id: int) -> MemberInRound:
-        whose = {"round_id": round_.id, "channel_id": round_.channel_id, "member_id": member_id}
-        rows = self._c.execute(_MEMBER_IN_ROUND, whose).all()
-        found = {row.late: _answer(row) for row in rows if row.id is not None}
-        first = rows[0]
-        return MemberInRound(
-            found.get(False), found.get(True), bool(first.reviewed), _streak(first)
-        )
+    def in_thread(self, place: Place, thread_ref: str, author: Actor) -> AnswerContext | None:
+        """That round with what the author has in it; None when the thread is no round's."""
+        params = {**_thread(place, thread_ref), **_whose(author)}
+        return _read(self._c.execute(_IN_THREAD, params).all())
 
-    def start(
-        self, round_id: int, member_id: int, late: bool, ref: str, text: str, now: datetime
-    ) -> tuple[int, int] | None:
-        """A new answer whose text is its first message: (its id, its number in the round); None
-        when that message was stored before (the transaction must then be rolled back)."""
-        if self._c.dialect.name == "postgresql":
-            values = dict(round_id=round_id, member_id=member_id, late=late, text=text)
-            row = self._c.execute(_START, {**values, "message_ref": ref, "posted_at": now}).one()
-            return (int(row.id), int(row.number)) if row.stored else None
-        answers_ = AnswerRepo(self._c)
-        answer_id = answers_.create(round_id, member_id, late, text, now)
-        if not answers_.add_message(answer_id, round_id, ref, text, now):
-            return None
-        return answer_id, answers_.number_in_round(round_id, answer_id)
+    def in_space(self, round_id: int, author: Actor) -> AnswerContext | None:
+        """Round ``round_id`` with what the author has in it, if its channel is in their space."""
+        return _read(self._c.execute(_IN_SPACE, {"round_id": round_id, **_whose(author)}).all())
+
+    def start(self, new: NewAnswer) -> tuple[int, int, int, bool] | None:
+        """A new answer whose text is its first message, with the member (made or renamed) and
+        their streak day: (answer id, member id, number in the round, news waiting); None when
+        the message was stored before."""
+        return start_answer(self._c, self._members, new)
 
 
-def _channel_columns(row: Any) -> SimpleNamespace:
+def _thread(place: Place, thread_ref: str) -> dict[str, str]:
+    return {
+        "thread_ref": thread_ref,
+        "place_platform": place.platform,
+        "place_space_ref": place.space_ref,
+        "channel_ref": place.channel_ref,
+    }
+
+
+def _whose(author: Actor) -> dict[str, str]:
+    return {"platform": author.platform, "space_ref": author.space_ref, "user_ref": author.user_ref}
+
+
+def _read(rows: Sequence[Any]) -> AnswerContext | None:
+    if not rows:
+        return None
+    first = rows[0]
+    found = {row.a__late: _answer(row) for row in rows if row.a__id is not None}
+    mine = MemberInRound(found.get(False), found.get(True), bool(first.reviewed), _streak(first))
+    channel = channel_from_row(_prefixed(first, _CHANNEL))
+    return AnswerContext(round_from_row(first), channel, first.m__id, first.m__name, mine)
+
+
+def _prefixed(row: Any, prefix: str) -> SimpleNamespace:
     mapping = row._mapping
-    named = {key: mapping[key] for key in mapping if key.startswith(_PREFIX)}
-    return SimpleNamespace(**{key.removeprefix(_PREFIX): value for key, value in named.items()})
+    named = {key: mapping[key] for key in mapping if key.startswith(prefix)}
+    return SimpleNamespace(**{key.removeprefix(prefix): value for key, value in named.items()})
 
 
 def _streak(row: Any) -> StreakState:
-    if row.current is None:
+    if row.s__current is None:
         return StreakState()
-    return StreakState(row.current, row.longest, row.freezes, row.last_day)
+    return StreakState(row.s__current, row.s__longest, row.s__freezes, row.s__last_day)
 
 
 def _answer(row: Any) -> AnswerRow:
-    return AnswerRow(row.id, row.round_id, row.member_id, bool(row.late), row.withdrawn, row.text)
+    return AnswerRow(
+        row.a__id, row.id, row.m__id, bool(row.a__late), bool(row.a__withdrawn), row.a__text
+    )
+
+
+__all__ = ["AnswerContext", "AnsweringRepo", "Duplicate", "MemberInRound", "NewAnswer"]

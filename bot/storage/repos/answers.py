@@ -19,6 +19,11 @@ _OF_MEMBER = select(answers).where(
     answers.c.member_id == bindparam("member_id"),
     answers.c.late == bindparam("late"),
 )
+_LOCK = (  # NO KEY UPDATE: the messages' foreign keys hold KEY SHARE locks on the answer
+    select(answers.c.id)
+    .where(answers.c.id == bindparam("answer_id"))
+    .with_for_update(key_share=True)
+)
 _NEW_ANSWER = answers.insert().returning(answers.c.id)
 _NUMBER = select(func.count()).where(
     answers.c.round_id == bindparam("round_id"), answers.c.id <= bindparam("answer_id")
@@ -145,6 +150,10 @@ class AnswerRepo:
 
     def refresh_text(self, answer_id: int, now: datetime, limit: int) -> str:
         """Rebuild the answer from its live messages, in order; none left means withdrawn."""
+        if self._c.dialect.name == "postgresql":
+            # Messages of one answer stored at once: each rebuild waits for the one before to
+            # commit, and so reads its message too (SQLite's writers already take turns).
+            self._c.execute(_LOCK, {"answer_id": answer_id})
         query = (
             select(answer_messages.c.text)
             .where(answer_messages.c.answer_id == answer_id, answer_messages.c.deleted.is_(False))

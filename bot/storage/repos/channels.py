@@ -259,6 +259,11 @@ class MemberRepo:
         self._seen[whose] = (member_id, name)
         return member_id
 
+    def remember(self, actor: Actor, member_id: int) -> None:
+        """``member_id`` is the actor's row, as named now (read or written in this transaction)."""
+        whose = (actor.platform, actor.space_ref, actor.user_ref)
+        self._seen[whose] = (member_id, actor.display_name[:100])
+
     def committed(self) -> None:
         """The transaction committed: the members it saw are known rows from now on."""
         self._known.update(self._seen)

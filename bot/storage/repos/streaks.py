@@ -124,7 +124,7 @@ class StreakRepo:
         """Keep the new state and append its changes to the log, in one transaction."""
         key = {"channel_id": channel_id, "member_id": member_id}
         columns = {c: getattr(state, c) for c in _COLUMNS}
-        rows = [_event(key, change, now, reason) for change in changes]
+        rows = [event_row(key, change, now, reason) for change in changes]
         if len(rows) == 1 and self._c.dialect.name == "postgresql":  # the usual day: one change
             self._c.execute(_SAVE_ONE, {**columns, **rows[0]})
             return
@@ -200,7 +200,7 @@ class StreakRepo:
         return int(self._c.execute(query).scalar_one())
 
 
-def _event(
+def event_row(
     key: dict[str, int], change: Change, now: datetime, reason: str | None
 ) -> dict[str, object]:
     told = change.kind not in NEWS

@@ -47,14 +47,39 @@ _COUNT = select(func.count()).select_from(votes).where(votes.c.answer_id == bind
 # ``raced``: a concurrent click of the same voter changed the vote after the snapshot (our insert
 # met theirs, or our delete found theirs done); the click is then run again, unclaimed, so
 # clicks still toggle one after another.
+# PostgreSQL: read the answer, and if the vote rules allow this voter's click (the same rules
+# ``services.votes`` words its refusals by, mirrored here so the click needs no second round trip)
+# claim the click, cast or withdraw the vote and count, as one statement (so it needs no
+# transaction around it). Every part reads the same snapshot, so the count adds this click's own
+# change. A click whose key was claimed before changes nothing (``redelivered``); what stands is
+# then read afresh, since the claim may have been made after this statement's snapshot.
+# ``raced``: a concurrent click of the same voter changed the vote after the snapshot (our insert
+# met theirs, or our delete found theirs done); the click is then run again, unclaimed, so
+# clicks still toggle one after another.
 _CLICK = typed_text(
     """
-WITH claim AS (
+WITH target AS (
+    SELECT answers.id, answers.member_id, answers.late, answers.withdrawn, rounds.mode,
+        rounds.status, rounds.closes_at, members.display_name, rounds.answers_close_at,
+        channels.platform, channels.space_ref, channels.channel_ref
+    FROM answers JOIN rounds ON rounds.id = answers.round_id
+    JOIN members ON members.id = answers.member_id
+    JOIN channels ON channels.id = rounds.channel_id
+    WHERE answers.id = :answer_id
+), allowed AS (
+    SELECT 1 FROM target
+    WHERE NOT withdrawn AND NOT late AND mode = 'daily' AND status = 'open'
+        AND :cast_at < closes_at AND (answers_close_at IS NULL OR :cast_at >= answers_close_at)
+        AND member_id <> :voter_id
+        AND (CAST(:platform AS VARCHAR) IS NULL OR (platform, space_ref, channel_ref)
+            = (CAST(:platform AS VARCHAR), CAST(:space_ref AS VARCHAR), CAST(:channel_ref AS VARCHAR)))
+), claim AS (
     INSERT INTO handled_requests (request_key, handled_at)
-    SELECT CAST(:request_key AS VARCHAR), :cast_at WHERE CAST(:request_key AS VARCHAR) IS NOT NULL
+    SELECT CAST(:request_key AS VARCHAR), :cast_at FROM allowed
+    WHERE CAST(:request_key AS VARCHAR) IS NOT NULL
     ON CONFLICT DO NOTHING RETURNING 1
 ), go AS (
-    SELECT 1 FROM claim UNION ALL SELECT 1 WHERE CAST(:request_key AS VARCHAR) IS NULL
+    SELECT 1 FROM claim UNION ALL SELECT 1 FROM allowed WHERE CAST(:request_key AS VARCHAR) IS NULL
 ), standing AS (
     SELECT id FROM votes WHERE answer_id = :answer_id AND voter_id = :voter_id
 ), withdrawn AS (
@@ -66,7 +91,7 @@ WITH claim AS (
     WHERE EXISTS (SELECT 1 FROM go) AND NOT EXISTS (SELECT 1 FROM standing)
     ON CONFLICT DO NOTHING RETURNING 1
 )
-SELECT
+SELECT target.*, EXISTS (SELECT 1 FROM allowed) AS allowed,
     CASE WHEN EXISTS (SELECT 1 FROM go) THEN NOT EXISTS (SELECT 1 FROM standing)
          ELSE EXISTS (SELECT 1 FROM standing) END AS voted,
     (SELECT count(*) FROM votes WHERE answer_id = :answer_id)
@@ -76,11 +101,14 @@ SELECT
         OR NOT EXISTS (SELECT 1 FROM standing) AND NOT EXISTS (SELECT 1 FROM cast_now)
     ) AS raced,
     NOT EXISTS (SELECT 1 FROM go) AS redelivered
+FROM target
 """,
     (handled_requests.c.request_key, votes.c.cast_at, votes.c.answer_id, votes.c.voter_id),
 )
 
 
+_PLACE = ("platform", "space_ref", "channel_ref")
+_PLACE = ("platform", "space_ref", "channel_ref")
 MAX_RACES = 100  # each race means another click went through, so this is never reached
 
 
@@ -124,14 +152,39 @@ class VoteRepo:
         return _target(row) if row else None
 
     def click(
+        self,
+        answer_id: int,
+        voter_id: int,
+        now: datetime,
+        request_key: str | None,
+        channel: tuple[str, str, str] | None = None,
+    ) -> tuple[VoteTarget | None, tuple[bool, int] | None]:
+        """The answer voted on, and the click's outcome when the vote rules allow it: (a vote now
+        stands, the answer's votes). On SQLite the outcome is None: the caller checks the rules,
+        then calls ``toggle``. A click whose ``request_key`` was handled before changes nothing.
+        ``channel``: where the button was clicked; an answer of another channel is not voted on.
+        """
+        if self._c.dialect.name != "postgresql":
+            return self.target(answer_id), None
+        key = {"answer_id": answer_id, "voter_id": voter_id}
+        where = dict(zip(_PLACE, channel or (None, None, None), strict=True))
+        for _ in range(MAX_RACES):
+            params = {**key, **where, "cast_at": now, "request_key": request_key}
+            row = self._c.execute(_CLICK, params).first()
+            if row is None or not row.allowed:
+                return (_target(row) if row else None), None
+            if row.redelivered:
+                return _target(row), (self.has_vote(answer_id, voter_id), self.count(answer_id))
+            if not row.raced:
+                return _target(row), (bool(row.voted), int(row._mapping["count"]))
+            request_key = None  # claimed by the first run: the click is ours to repeat
+        raise RuntimeError(f"{MAX_RACES} clicks raced this one")
+
+    def toggle(
         self, answer_id: int, voter_id: int, now: datetime, request_key: str | None
     ) -> tuple[bool, int]:
-        """Cast the voter's vote, or withdraw the one standing: (a vote now stands, the answer's
-        votes). A click whose ``request_key`` was handled before changes nothing."""
+        """SQLite: claim the click, then cast or withdraw (its writers take turns: no lock needed)."""
         key = {"answer_id": answer_id, "voter_id": voter_id}
-        if self._c.dialect.name == "postgresql":
-            return self._click_in_one_statement(key, now, request_key)
-        # SQLite runs this process's writers one at a time, so the steps need no lock.
         claimed = (
             request_key is None
             or execute_ignoring_conflicts(
@@ -140,21 +193,6 @@ class VoteRepo:
         )
         voted = self._toggle(key, now) if claimed else self.has_vote(answer_id, voter_id)
         return voted, self.count(answer_id)
-
-    def _click_in_one_statement(
-        self, key: dict[str, int], now: datetime, request_key: str | None
-    ) -> tuple[bool, int]:
-        for _ in range(MAX_RACES):
-            row = self._c.execute(_CLICK, {**key, "cast_at": now, "request_key": request_key})
-            voted, count, raced, redelivered = row.one()
-            if redelivered:
-                return self.has_vote(key["answer_id"], key["voter_id"]), self.count(
-                    key["answer_id"]
-                )
-            if not raced:
-                break
-            request_key = None  # claimed by the first run: the click is ours to repeat
-        return bool(voted), int(count)
 
     def _toggle(self, key: dict[str, int], now: datetime) -> bool:
         # A first click is the common case: one INSERT casts it; a second click finds the vote

@@ -1,10 +1,21 @@
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
+from bot.core.model import Actor
 from bot.core.services import answers
 from bot.core.text import MAX_ANSWER_CHARS
-from tests.core.services.helpers import answer, drill_threads, member, place, register, tick
+from tests.core.services.helpers import (
+    PLATFORM,
+    SPACE,
+    answer,
+    drill_threads,
+    member,
+    place,
+    register,
+    tick,
+)
 
 POST = timedelta(hours=1)
 LONG = (
@@ -137,3 +148,69 @@ async def test_short_answers_are_kept_but_earn_nothing_by_default(core, platform
     longer = await answer(core, member("bob"), thread, "m2", LONG, at)  # joins and passes 80
     assert longer is not None and longer.too_short == 0
     assert (await core.db.run(lambda uow: uow.streaks.state(1, bob))).current == 1
+
+
+async def streak_log(core, who: str):  # type: ignore[no-untyped-def]
+    member_id = await core.db.run(lambda uow: uow.members.ensure(member(who)))
+    return await core.db.run(lambda uow: uow.streaks.log(1, member_id))
+
+
+async def test_one_first_message_delivered_five_times_at_once_is_stored_once(
+    core, platform, monday_morning
+):
+    thread, at = await opened(core, platform, monday_morning)
+    receipts = await asyncio.gather(
+        *(answer(core, member("bob"), thread, "m1", LONG, at) for _ in range(5))
+    )
+    started = [r for r in receipts if r is not None]
+    assert len(started) == 1 and started[0].created and started[0].number == 1
+    assert [t.text for t in await tallies(core)] == [LONG]
+    assert [change.kind.value for change in await streak_log(core, "bob")] == ["answered"]
+
+
+async def test_a_members_first_messages_sent_at_once_join_into_one_answer(
+    core, platform, monday_morning
+):
+    thread, at = await opened(core, platform, monday_morning)
+    parts = [f"part {n}: {LONG}" for n in range(4)]
+    receipts = await asyncio.gather(
+        *(answer(core, member("bob"), thread, f"m{n}", part, at) for n, part in enumerate(parts))
+    )
+    assert all(r is not None for r in receipts)
+    assert sum(r.created for r in receipts if r is not None) == 1
+    [tally] = await tallies(core)
+    assert sorted(tally.text.split("\n")) == sorted(parts)
+    assert [change.kind.value for change in await streak_log(core, "bob")] == ["answered"]
+
+
+async def test_strangers_answering_at_once_are_numbered_and_credited(
+    core, platform, monday_morning
+):
+    thread, at = await opened(core, platform, monday_morning)
+    names = [f"m{n}" for n in range(12)]
+    receipts = await asyncio.gather(
+        *(answer(core, member(name), thread, name, LONG, at) for name in names)
+    )
+    assert all(r is not None and r.created for r in receipts)
+    assert len(await tallies(core)) == len(names)
+    for name in names:
+        assert [change.kind.value for change in await streak_log(core, name)] == ["answered"]
+
+
+async def test_a_renamed_member_keeps_their_row_their_streak_and_takes_the_new_name(
+    core, platform, monday_morning
+):
+    thread, at = await opened(core, platform, monday_morning)
+    await answer(core, member("bob"), thread, "m1", LONG, at)
+    tuesday = at + timedelta(days=1)
+    await tick(core, platform, tuesday)
+    renamed = Actor(member("bob").platform, member("bob").space_ref, "u-bob", "Robert")
+    receipt = await answers.receive_message(
+        core, renamed, place(drill_threads(platform)[1]), "m2", LONG, tuesday
+    )
+    assert receipt is not None and receipt.created
+    [tally] = await tallies(core, receipt.round_id)
+    bob = await core.db.run(lambda uow: uow.members.find(PLATFORM, SPACE, "u-bob"))
+    assert tally.member_id == bob and tally.display_name == "Robert"
+    state = await core.db.run(lambda uow: uow.streaks.state(1, bob))
+    assert (state.current, state.last_day.isoformat()) == (2, "2026-11-24")  # type: ignore[union-attr]

@@ -3,8 +3,12 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
+import pytest
+from sqlalchemy import select, update
+
 from bot.core.cards import VoteReceipt
 from bot.core.services.votes import toggle_vote
+from bot.storage.tables import answers, rounds
 from tests.core.services.helpers import answer, drill_threads, member, place, register, tick
 
 POST = timedelta(hours=1)
@@ -103,3 +107,55 @@ async def test_a_redelivered_click_is_counted_once(core, platform, monday_mornin
         core, member("alice"), place(), answer_id, at, request_key="click-2"
     )
     assert not withdrawn.card.voted and await votes_on(core, answer_id) == 0  # type: ignore[union-attr]
+
+
+# Each state of an answer and its round, and whether a vote on it is refused. On PostgreSQL the
+# click's statement mirrors the rules in SQL (to need one round trip): a refused vote must leave
+# nothing behind, and an allowed one must count, whichever side judged it.
+STATES = {
+    "open": ({}, {}, None),
+    "withdrawn": ({"withdrawn": True}, {}, "withdrawn"),
+    "late": ({"late": True}, {}, "after the round closed"),
+    "on-demand": ({}, {"mode": "on_demand"}, "On-demand"),
+    "closed": ({}, {"status": "closed"}, "Voting has closed"),
+    "skipped": ({}, {"status": "skipped"}, "Voting has closed"),
+    "past its end": ({}, {"closes_at": timedelta(minutes=-1)}, "Voting has closed"),
+    "blind": ({}, {"answers_close_at": timedelta(minutes=1)}, "blind"),
+    "revealed": ({}, {"answers_close_at": timedelta(minutes=-1)}, None),
+}
+
+
+@pytest.mark.parametrize("state", STATES)
+async def test_the_vote_rules_hold_whichever_side_judges_them(
+    core, platform, monday_morning, state
+):
+    answer_id, at = await with_answer(core, platform, monday_morning)
+    answer_values, round_values, refusal = STATES[state]
+    await _set_state(core, answer_id, answer_values, round_values, at)
+    reply = await toggle_vote(core, member("alice"), place(), answer_id, at, f"click-{state}")
+    assert reply.ok is (refusal is None)
+    if refusal is not None:
+        assert refusal in reply.card.text  # type: ignore[union-attr]
+    assert await votes_on(core, answer_id) == (0 if refusal else 1)
+
+
+async def test_a_button_from_another_channel_records_nothing(core, platform, monday_morning):
+    answer_id, at = await with_answer(core, platform, monday_morning)
+    reply = await toggle_vote(core, member("alice"), place(channel="elsewhere"), answer_id, at)
+    assert not reply.ok and "not in a drill of this channel" in reply.card.text  # type: ignore[union-attr]
+    assert await votes_on(core, answer_id) == 0
+
+
+async def _set_state(core, answer_id, answer_values, round_values, at):  # type: ignore[no-untyped-def]
+    values = {k: at + v if isinstance(v, timedelta) else v for k, v in round_values.items()}
+
+    def work(uow):  # type: ignore[no-untyped-def]
+        c = uow.connection
+        if answer_values:
+            c.execute(update(answers).where(answers.c.id == answer_id).values(**answer_values))
+        round_id = select(answers.c.round_id).where(answers.c.id == answer_id).scalar_subquery()
+        if values:
+            c.execute(update(rounds).where(rounds.c.id == round_id).values(**values))
+        uow.commit()
+
+    await core.db.run(work)

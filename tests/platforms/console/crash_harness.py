@@ -96,9 +96,14 @@ class Console:
         self.lines.put(None)
 
     def send(self, text: str) -> None:
+        """Feed a line; a console that a kill's timer stopped meanwhile takes nothing (its end
+        shows in ``wait_for``)."""
         assert self.process.stdin is not None
-        self.process.stdin.write(text + "\n")
-        self.process.stdin.flush()
+        try:
+            self.process.stdin.write(text + "\n")
+            self.process.stdin.flush()
+        except BrokenPipeError:
+            pass
 
     def wait_for(self, needle: str, timeout: float = 60.0) -> bool:
         """True when ``needle`` is printed; False when the process ends first."""

@@ -1,0 +1,161 @@
+"""The start of a new answer: the member (made or renamed), the answer, its first message, its
+number and the streak day it counts; on PostgreSQL all in one statement, so it needs no
+transaction around it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ARRAY, Boolean, Connection, Date, Integer, String, bindparam, exc, text
+
+from bot.core.model import Actor
+from bot.core.streaks import Change, StreakState
+from bot.storage.repos.answers import AnswerRepo
+from bot.storage.repos.channels import MemberRepo
+from bot.storage.repos.streaks import NEWS, StreakRepo, event_row
+from bot.storage.tables import answer_messages, members
+
+_MEMBER = ("platform", "space_ref", "user_ref", "display_name")
+
+
+@dataclass(frozen=True)
+class NewAnswer:
+    round_id: int
+    channel_id: int
+    author: Actor
+    member_id: int | None  # None: the member is made (or renamed) by the same statement
+    late: bool
+    message_ref: str
+    text: str
+    now: datetime
+    streak: StreakState | None = None  # their new streak state, when the answer counts a day
+    changes: Sequence[Change] = field(default=())  # the streak changes that state records
+    known_id: int | None = None  # the member's row when the round was read (None: no news waits)
+
+
+class Duplicate(Exception):
+    """A concurrent delivery stored the same first answer or message first (a unique key met)."""
+
+
+# A stranger's first answer, and any member's first answer in a round, are the common case: the
+# member is made only when unknown, the answer only when this message is not stored already (a
+# concurrent insert of the same message or answer breaks a unique key and undoes it all).
+_START = text(
+    """
+WITH made AS (
+    INSERT INTO members (platform, space_ref, user_ref, display_name)
+    SELECT :platform, :space_ref, :user_ref, :display_name WHERE :member_id IS NULL
+    ON CONFLICT (platform, space_ref, user_ref) DO UPDATE SET display_name = excluded.display_name
+    RETURNING id
+), member AS (
+    SELECT id FROM made UNION ALL SELECT :member_id WHERE :member_id IS NOT NULL
+), answer AS (
+    INSERT INTO answers (round_id, member_id, late, text, withdrawn, created_at, updated_at)
+    SELECT :round_id, member.id, :late, :text, false, :posted_at, :posted_at FROM member
+    WHERE NOT EXISTS (
+        SELECT 1 FROM answer_messages WHERE round_id = :round_id AND message_ref = :message_ref
+    )
+    RETURNING id, member_id
+), message AS (
+    INSERT INTO answer_messages (answer_id, round_id, message_ref, text, deleted, posted_at)
+    SELECT id, :round_id, :message_ref, :text, false, :posted_at FROM answer
+), kept AS (
+    INSERT INTO streaks (channel_id, member_id, current, longest, freezes, last_day)
+    SELECT :channel_id, member_id, :current, :longest, :freezes, :last_day FROM answer
+    WHERE :current IS NOT NULL
+    ON CONFLICT (channel_id, member_id) DO UPDATE SET current = excluded.current,
+        longest = excluded.longest, freezes = excluded.freezes, last_day = excluded.last_day
+), logged AS (
+    INSERT INTO streak_events (channel_id, member_id, day, kind, count, reason, created_at, seen)
+    SELECT :channel_id, answer.member_id, change.day, change.kind, change.count, NULL,
+        :posted_at, change.seen
+    FROM answer, unnest(:days, :kinds, :counts, :seen) AS change (day, kind, count, seen)
+    RETURNING seen
+)
+SELECT answer.id, answer.member_id,
+    (SELECT count(*) FROM answers WHERE round_id = :round_id AND id < answer.id) + 1 AS number,
+    EXISTS (SELECT 1 FROM logged WHERE NOT seen)
+    OR EXISTS (SELECT 1 FROM streak_events WHERE channel_id = :channel_id
+        AND member_id = :known_id AND NOT seen)
+    OR EXISTS (SELECT 1 FROM member_notices WHERE channel_id = :channel_id
+        AND member_id = :known_id) AS news
+FROM answer
+"""
+).bindparams(
+    *(bindparam(name, type_=members.c[name].type) for name in _MEMBER),
+    *(
+        bindparam(name, type_=Integer())
+        for name in ("member_id", "known_id", "round_id", "channel_id")
+    ),
+    *(bindparam(name, type_=Integer()) for name in ("current", "longest", "freezes")),
+    bindparam("late", type_=Boolean()),
+    bindparam("text", type_=String()),
+    bindparam("message_ref", type_=answer_messages.c.message_ref.type),
+    bindparam("posted_at", type_=answer_messages.c.posted_at.type),
+    bindparam("last_day", type_=Date()),
+    bindparam("days", type_=ARRAY(Date())),
+    bindparam("kinds", type_=ARRAY(String())),
+    bindparam("counts", type_=ARRAY(Integer())),
+    bindparam("seen", type_=ARRAY(Boolean())),
+)
+
+
+def start_answer(
+    connection: Connection, members_: MemberRepo, new: NewAnswer
+) -> tuple[int, int, int, bool] | None:
+    """(answer id, member id, number in the round, news may be waiting); None when this message
+    was stored before. ``Duplicate`` when a concurrent delivery got there first."""
+    if connection.dialect.name != "postgresql":
+        return _in_steps(connection, members_, new)
+    try:
+        row = connection.execute(_START, _params(new)).first()
+    except exc.IntegrityError as error:
+        raise Duplicate() from error
+    if row is None:
+        return None
+    members_.remember(new.author, int(row.member_id))
+    return int(row.id), int(row.member_id), int(row.number), bool(row.news)
+
+
+def _params(new: NewAnswer) -> dict[str, Any]:
+    author, state = new.author, new.streak
+    events = [event_row({}, change, new.now, None) for change in new.changes]
+    return {
+        **{name: getattr(author, name) for name in _MEMBER[:3]},
+        "display_name": author.display_name[:100],
+        "member_id": new.member_id,
+        "known_id": new.known_id,
+        "round_id": new.round_id,
+        "channel_id": new.channel_id,
+        "late": new.late,
+        "text": new.text,
+        "message_ref": new.message_ref,
+        "posted_at": new.now,
+        "current": state.current if state else None,
+        "longest": state.longest if state else None,
+        "freezes": state.freezes if state else None,
+        "last_day": state.last_day if state else None,
+        **{key: [event[column] for event in events] for key, column in _EVENT_ARRAYS},
+    }
+
+
+_EVENT_ARRAYS = (("days", "day"), ("kinds", "kind"), ("counts", "count"), ("seen", "seen"))
+
+
+def _in_steps(
+    connection: Connection, members_: MemberRepo, new: NewAnswer
+) -> tuple[int, int, int, bool] | None:
+    """SQLite: the same writes one after another (its writers take turns, so nothing races)."""
+    member_id = new.member_id if new.member_id is not None else members_.ensure(new.author)
+    answers_ = AnswerRepo(connection)
+    answer_id = answers_.create(new.round_id, member_id, new.late, new.text, new.now)
+    if not answers_.add_message(answer_id, new.round_id, new.message_ref, new.text, new.now):
+        return None  # the caller does not commit: the answer just made is rolled back
+    if new.streak is not None:
+        StreakRepo(connection).save(new.channel_id, member_id, new.streak, new.changes, new.now)
+    number = answers_.number_in_round(new.round_id, answer_id)
+    news = new.known_id is not None or any(change.kind in NEWS for change in new.changes)
+    return answer_id, member_id, number, news
