@@ -115,11 +115,11 @@ def _in_transaction(
     autocommit: bool = False,
 ) -> T:
     connection.begin()
-    if begin is not None:
-        connection.exec_driver_sql(begin)
     uow = UnitOfWork(connection, known_members)
     uow.autocommit = autocommit
     try:
+        if begin is not None:
+            connection.exec_driver_sql(begin)
         return work(uow)
     except exc.DBAPIError as error:
         if error.connection_invalidated and not uow.committing:
@@ -146,8 +146,7 @@ class Database:
         # SQLite allows one writer at a time; one thread keeps this process's writers in line.
         self._thread = ThreadPoolExecutor(1, thread_name_prefix="sqlite") if sync_engine else None
         self.known_members: dict[MemberKey, tuple[int, str]] = {}  # see ``MemberRepo``
-        # asyncpg then simply sends no BEGIN: no extra round trip (the pool is the same)
-        self._autocommit_engine = engine.sync_engine.execution_options(isolation_level="AUTOCOMMIT")
+        self._kept: Connection | None = None  # see ``_sqlite_connection``
 
     async def run(self, work: Callable[[UnitOfWork], T], *, autocommit: bool = False) -> T:
         """Run ``work`` in one transaction; ``StorageUnavailable`` when the database cannot.
@@ -188,7 +187,11 @@ class Database:
     def _run_sync(self, work: Callable[[UnitOfWork], T], autocommit: bool) -> T:
         if autocommit:
             try:
-                with self._autocommit_engine.connect() as connection:
+                with self.engine.sync_engine.connect() as connection:
+                    # Set on the connection, not the engine: an engine-level option would hang
+                    # an event hook on the engine, and SQLAlchemy would run its event machinery
+                    # around every statement. asyncpg then simply sends no BEGIN.
+                    connection.execution_options(isolation_level="AUTOCOMMIT")
                     return _in_transaction(connection, work, self.known_members, autocommit=True)
             except NeedsTransaction:
                 pass
@@ -196,9 +199,22 @@ class Database:
             return _in_transaction(connection, work, self.known_members)
 
     def _run_sqlite(self, work: Callable[[UnitOfWork], T]) -> T:
+        connection = self._sqlite_connection()
+        return _in_transaction(connection, work, self.known_members, BEGIN_IMMEDIATE)
+
+    def _sqlite_connection(self) -> Connection:
+        """The SQLite thread's own connection, kept between units of work: a pool checkout and
+        checkin cost as much as a statement, and this thread is the process's only writer."""
         assert self._sync_engine is not None
-        with self._sync_engine.connect() as connection:
-            return _in_transaction(connection, work, self.known_members, BEGIN_IMMEDIATE)
+        kept = self._kept
+        if kept is None or kept.closed or kept.invalidated:
+            kept = self._kept = self._sync_engine.connect()
+        return kept
+
+    def _close_sqlite_connection(self) -> None:
+        if self._kept is not None:
+            self._kept.close()
+            self._kept = None
 
     @property
     def shared_by_processes(self) -> bool:
@@ -208,6 +224,8 @@ class Database:
 
     async def dispose(self) -> None:
         if self._thread is not None:
+            # SQLite connections belong to the thread that opened them.
+            self._thread.submit(self._close_sqlite_connection).result()
             self._thread.shutdown(wait=True)
         if self._sync_engine is not None:
             self._sync_engine.dispose()

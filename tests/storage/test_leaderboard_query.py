@@ -71,7 +71,7 @@ def _open_round(uow, rng, mode, day, ids) -> None:  # type: ignore[no-untyped-de
     round_id, opened = _round(uow, 1, mode, day, "open"), _opened(uow)
     for member_id in rng.sample(ids, 15):
         late = rng.random() < 0.15
-        answer_id = uow.answers.create(round_id, member_id, late, "text", opened)
+        answer_id, _ = uow.answers.create(round_id, member_id, late, "text", opened)
         if rng.random() < 0.15:
             uow.connection.execute(
                 update(answers).where(answers.c.id == answer_id).values(withdrawn=True)

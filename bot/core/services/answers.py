@@ -209,7 +209,7 @@ def _store(
     """Keep the message (starting a new answer when ``answer_id`` is None): the answer's id; None
     when this message was kept before (then nothing may be committed)."""
     if answer_id is None:
-        answer_id = uow.answers.create(round_.id, member_id, late, text, now)
+        answer_id, _ = uow.answers.create(round_.id, member_id, late, text, now)
     if not uow.answers.add_message(answer_id, round_.id, ref, text, now):
         return None
     return answer_id

@@ -151,11 +151,10 @@ def _in_steps(
     """SQLite: the same writes one after another (its writers take turns, so nothing races)."""
     member_id = new.member_id if new.member_id is not None else members_.ensure(new.author)
     answers_ = AnswerRepo(connection)
-    answer_id = answers_.create(new.round_id, member_id, new.late, new.text, new.now)
+    answer_id, number = answers_.create(new.round_id, member_id, new.late, new.text, new.now)
     if not answers_.add_message(answer_id, new.round_id, new.message_ref, new.text, new.now):
         return None  # the caller does not commit: the answer just made is rolled back
     if new.streak is not None:
         StreakRepo(connection).save(new.channel_id, member_id, new.streak, new.changes, new.now)
-    number = answers_.number_in_round(new.round_id, answer_id)
     news = new.known_id is not None or any(change.kind in NEWS for change in new.changes)
     return answer_id, member_id, number, news

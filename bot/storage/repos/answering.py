@@ -116,7 +116,7 @@ class AnsweringRepo:
         row = self._c.execute(_ROUND_IN_THREAD, _thread(place, thread_ref)).first()
         if row is None:
             return None
-        return round_from_row(row), channel_from_row(_prefixed(row, _CHANNEL))
+        return round_from_row(row), channel_from_row(_prefixed(row))
 
     def in_thread(self, place: Place, thread_ref: str, author: Actor) -> AnswerContext | None:
         """That round with what the author has in it; None when the thread is no round's."""
@@ -153,14 +153,17 @@ def _read(rows: Sequence[Any]) -> AnswerContext | None:
     first = rows[0]
     found = {row.a__late: _answer(row) for row in rows if row.a__id is not None}
     mine = MemberInRound(found.get(False), found.get(True), bool(first.reviewed), _streak(first))
-    channel = channel_from_row(_prefixed(first, _CHANNEL))
+    channel = channel_from_row(_prefixed(first))
     return AnswerContext(round_from_row(first), channel, first.m__id, first.m__name, mine)
 
 
-def _prefixed(row: Any, prefix: str) -> SimpleNamespace:
+_CHANNEL_KEYS = tuple((column.name, _CHANNEL + column.name) for column in channels.c)
+
+
+def _prefixed(row: Any) -> SimpleNamespace:
+    """The channel's columns of ``row``, under their own names."""
     mapping = row._mapping
-    named = {key: mapping[key] for key in mapping if key.startswith(prefix)}
-    return SimpleNamespace(**{key.removeprefix(prefix): value for key, value in named.items()})
+    return SimpleNamespace(**{name: mapping[key] for name, key in _CHANNEL_KEYS})
 
 
 def _streak(row: Any) -> StreakState:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, func, select, update
+from sqlalchemy import Connection, bindparam, delete, func, literal_column, select, update
 
 from bot.core.model import AnswerTally, MemberAnswer
 from bot.core.vocab import RoundMode
@@ -24,7 +24,15 @@ _LOCK = (  # NO KEY UPDATE: the messages' foreign keys hold KEY SHARE locks on t
     .where(answers.c.id == bindparam("answer_id"))
     .with_for_update(key_share=True)
 )
-_NEW_ANSWER = answers.insert().returning(answers.c.id)
+# The answer's number in its round comes back with it: the round's answers, this one included
+# (used where writers take turns, on SQLite; PostgreSQL numbers in its own statement).
+_IN_ROUND = (
+    select(func.count())
+    .select_from(answers.alias("given"))
+    .where(literal_column("given.round_id") == bindparam("in_round"))
+    .scalar_subquery()
+)
+_NEW_ANSWER = answers.insert().returning(answers.c.id, _IN_ROUND)
 _NUMBER = select(func.count()).where(
     answers.c.round_id == bindparam("round_id"), answers.c.id <= bindparam("answer_id")
 )
@@ -65,8 +73,11 @@ class AnswerRepo:
         row = self._c.execute(_OF_MEMBER, params).first()
         return _answer(row) if row else None
 
-    def create(self, round_id: int, member_id: int, late: bool, text: str, now: datetime) -> int:
-        """A new answer whose text starts as its first message."""
+    def create(
+        self, round_id: int, member_id: int, late: bool, text: str, now: datetime
+    ) -> tuple[int, int]:
+        """A new answer whose text starts as its first message: (its id, the round's answers
+        now, which is its number where writers take turns)."""
         values = dict(
             round_id=round_id,
             member_id=member_id,
@@ -75,8 +86,10 @@ class AnswerRepo:
             withdrawn=False,
             created_at=now,
             updated_at=now,
+            in_round=round_id,
         )
-        return int(self._c.execute(_NEW_ANSWER, values).scalar_one())
+        answer_id, count = self._c.execute(_NEW_ANSWER, values).one()
+        return int(answer_id), int(count)
 
     def add_message(
         self, answer_id: int, round_id: int, message_ref: str, text: str, now: datetime

@@ -43,6 +43,8 @@ _COLUMNS = ("current", "longest", "freezes", "last_day")
 NEWS = (ChangeKind.FREEZE_SPENT, ChangeKind.RESET, ChangeKind.REPAIRED)
 
 
+_LOG = streak_events.insert()  # built once: building a statement costs more than running it
+
 # Read on every member action (news shown with the reply): built once, run with bind parameters.
 _UNSEEN_WHERE = (  # bind names differ from the columns: an UPDATE reserves those
     (streak_events.c.channel_id == bindparam("whose_channel"))
@@ -131,7 +133,7 @@ class StreakRepo:
         execute_upsert(self._c, streaks, ("channel_id", "member_id"), {**key, **columns})
         if rows:
             # One row (the usual case) goes as a plain execute: executemany costs more per call.
-            self._c.execute(streak_events.insert(), rows[0] if len(rows) == 1 else rows)
+            self._c.execute(_LOG, rows[0] if len(rows) == 1 else rows)
 
     def log(self, channel_id: int, member_id: int) -> list[Change]:
         query = (

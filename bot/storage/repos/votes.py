@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, func, select
+from sqlalchemy import Connection, bindparam, delete, func, insert, literal_column, select
 
 from bot.core.vocab import RoundMode, RoundStatus
 from bot.storage.repos.sql import execute_ignoring_conflicts, typed_text
@@ -39,6 +39,15 @@ _WITHDRAW = delete(votes).where(
     votes.c.answer_id == bindparam("answer_id"), votes.c.voter_id == bindparam("voter_id")
 )
 _COUNT = select(func.count()).select_from(votes).where(votes.c.answer_id == bindparam("answer_id"))
+# SQLite: the answer's votes after the cast or withdrawal, returned by that very statement.
+_COUNTED = (
+    select(func.count())
+    .select_from(votes.alias("given"))
+    .where(literal_column("given.answer_id") == bindparam("of_answer"))
+    .scalar_subquery()
+)
+_CAST_COUNTED = insert(votes).prefix_with("OR IGNORE").returning(_COUNTED)
+_WITHDRAW_COUNTED = _WITHDRAW.returning(_COUNTED)
 
 # PostgreSQL: claim the click, cast or withdraw the vote and count, as one statement (so it needs
 # no transaction around it). Every part reads the same snapshot, so the count adds this click's
@@ -191,16 +200,16 @@ class VoteRepo:
                 self._c, handled_requests, {"request_key": request_key, "handled_at": now}
             ).rowcount
         )
-        voted = self._toggle(key, now) if claimed else self.has_vote(answer_id, voter_id)
-        return voted, self.count(answer_id)
-
-    def _toggle(self, key: dict[str, int], now: datetime) -> bool:
+        if not claimed:
+            return self.has_vote(answer_id, voter_id), self.count(answer_id)
         # A first click is the common case: one INSERT casts it; a second click finds the vote
-        # standing (nothing inserted) and withdraws it.
-        if execute_ignoring_conflicts(self._c, votes, {**key, "cast_at": now}).rowcount:
-            return True
-        self._c.execute(_WITHDRAW, key)
-        return False
+        # standing (nothing inserted) and withdraws it. Each returns the count it leaves.
+        cast = self._c.execute(_CAST_COUNTED, {**key, "cast_at": now, "of_answer": answer_id})
+        counted = cast.first()
+        if counted is not None:
+            return True, int(counted[0])
+        withdrawn = self._c.execute(_WITHDRAW_COUNTED, {**key, "of_answer": answer_id}).first()
+        return False, int(withdrawn[0]) if withdrawn is not None else self.count(answer_id)
 
     def has_vote(self, answer_id: int, voter_id: int) -> bool:
         key = {"answer_id": answer_id, "voter_id": voter_id}
