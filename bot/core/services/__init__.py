@@ -5,7 +5,8 @@ What the adapters (``bot.platforms``) may call, by module:
 - ``commands``: ``handle_command`` and ``from_drill_command`` (every slash command and console
   command); ``command_table`` for what a platform derives from the table (help, Discord's tree).
 - ``answers``: ``receive_message``, ``edit_message``, ``delete_message`` (thread messages);
-  ``message_author`` (who wrote a stored answer message, for a platform without history).
+  ``message_author`` (who wrote a stored answer message, for a platform without history). Its
+  ``first_answer`` starts a member's answer in a daily round in one write.
 - ``votes``: ``toggle_vote`` (vote buttons).
 - ``outbox``: ``offer_ballot`` (the Vote button under a new answer) and ``announce`` (a command's
   public reply): posts an adapter asks for, sent at once through the outbox and retried like drills.

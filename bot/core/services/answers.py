@@ -10,12 +10,12 @@ from bot.core.cards import AnswerReceipt, ResultsCard
 from bot.core.model import Actor, Channel, Place, Round
 from bot.core.schedule import local_date
 from bot.core.scoring import ANSWER_POINTS, RoundScore
-from bot.core.services import attendance
+from bot.core.services import attendance, first_answer
 from bot.core.services.context import Core, catalogue_for
-from bot.core.streaks import Change, StreakState
+from bot.core.streaks import StreakState
 from bot.core.text import MAX_ANSWER_CHARS, clean_input
 from bot.core.vocab import RoundMode, RoundStatus
-from bot.storage.uow import AnswerContext, Duplicate, NewAnswer, UnitOfWork
+from bot.storage.uow import AnswerContext, UnitOfWork
 
 
 async def receive_message(
@@ -97,7 +97,7 @@ def _record(
     if answer is not None and len(answer.text) >= MAX_ANSWER_CHARS:
         return AnswerReceipt(answer.id, round_.id, False, late, True, full=True)
     if answer is None and round_.mode is RoundMode.DAILY:
-        return _start(uow, here, author, ref, text, late, judged, now)
+        return first_answer.start(uow, here, author, ref, text, late, judged, now)
     uow.require_transaction()
     member_id = uow.members.ensure(author)
     stored = text[:MAX_ANSWER_CHARS]
@@ -129,71 +129,6 @@ def _record(
     )
     uow.commit()
     return receipt
-
-
-def _start(
-    uow: UnitOfWork,
-    here: AnswerContext,
-    author: Actor,
-    ref: str,
-    text: str,
-    late: bool,
-    judged: bool,
-    now: datetime,
-) -> AnswerReceipt | None:
-    """A member's first message in a daily round starts their answer (late or on time) and, when
-    long enough, counts its drill day: all one write (one statement on PostgreSQL)."""
-    round_, channel = here.round, here.channel
-    stored = text[:MAX_ANSWER_CHARS]
-    counts = len(stored.strip()) >= channel.settings.min_answer_chars
-    new = _new_answer(uow, here, author, ref, stored, late, now, counts)
-    try:
-        started = uow.answering.start(new)
-    except Duplicate:
-        # A concurrent delivery got there first: run again in a transaction, which reads it.
-        uow.require_transaction()
-        raise
-    if started is None:
-        return None  # the same message delivered twice (a reconnect, a retried event)
-    answer_id, member_id, number, news = started
-    receipt = AnswerReceipt(
-        answer_id,
-        round_.id,
-        True,
-        late,
-        len(text) > MAX_ANSWER_CHARS,
-        number=number,
-        too_short=0 if counts else channel.settings.min_answer_chars,
-        news=tuple(attendance.news(uow, channel, member_id)) if news else (),
-        after_review=judged and not round_.is_closed_at(now),
-        hidden=round_.hidden_at(now),
-    )
-    uow.commit()
-    return receipt
-
-
-def _new_answer(
-    uow: UnitOfWork,
-    here: AnswerContext,
-    author: Actor,
-    ref: str,
-    stored: str,
-    late: bool,
-    now: datetime,
-    counts: bool,
-) -> NewAnswer:
-    """What to write; a renamed member is written again (their id None), under the new name."""
-    same_name = here.member_name == author.display_name[:100]
-    member_id = here.member_id if same_name else None
-    state, changes = here.mine.streak, list[Change]()
-    if counts:
-        day = here.round.local_date
-        state, changes = attendance.next_state(uow, here.channel.id, here.member_id, day, state)
-    streak = state if changes else None
-    return NewAnswer(
-        *(here.round.id, here.channel.id, author, member_id, late, ref, stored, now),
-        *(streak, changes, here.member_id),
-    )
 
 
 def _store(
