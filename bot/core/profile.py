@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
+from typing import NamedTuple
 
 from bot.core import coach
 from bot.core.coach import Read
@@ -23,8 +24,7 @@ TREND = timedelta(weeks=4)
 WEAKEST_SHOWN = 3
 
 
-@dataclass(frozen=True)
-class Assessed:
+class Assessed(NamedTuple):  # a tuple: made once per answer of a long history
     """One answer's coverage: overall and per level (None: the drill has no point at that level)."""
 
     day: date

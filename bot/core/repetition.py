@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 PASS = 0.6
 FIRST_INTERVAL = 1
@@ -22,8 +23,7 @@ MIN_EASE = 1.3
 MAX_EASE = 3.0
 
 
-@dataclass(frozen=True)
-class Practice:
+class Practice(NamedTuple):  # a tuple: made once per answer of a long history
     day: date
     quality: float  # rubric coverage, 0..1
 
