@@ -228,6 +228,7 @@ round_scores = Table(
 # triggers add each round_scores row as it is inserted, whoever inserts it (settling a round, an
 # on-demand answer, an archive import). round_scores rows are never updated, and leave only with
 # their channel, whose totals go with it.
+_CARRIED = ["member_id", "answers", "votes"]  # what a ranking reads beside the points
 weekly_totals = Table(
     "weekly_totals",
     metadata,
@@ -237,7 +238,8 @@ weekly_totals = Table(
     Column("points", Integer, nullable=False),
     Column("answers", Integer, nullable=False),
     Column("votes", Integer, nullable=False),
-    Index(None, "channel_id", "week_start", "points"),
+    # PostgreSQL reads a week's ranking from the index alone (migration 0011)
+    Index(None, "channel_id", "week_start", "points", postgresql_include=_CARRIED),
 )
 
 all_time_totals = Table(
@@ -248,7 +250,7 @@ all_time_totals = Table(
     Column("points", Integer, nullable=False),
     Column("answers", Integer, nullable=False),
     Column("votes", Integer, nullable=False),
-    Index(None, "channel_id", "points"),
+    Index(None, "channel_id", "points", postgresql_include=_CARRIED),
 )
 
 streaks = Table(

@@ -7,6 +7,7 @@ from collections import Counter
 from datetime import date, timedelta
 from typing import Any
 
+import pytest
 from alembic import command
 from sqlalchemy import insert, inspect, select
 
@@ -116,3 +117,23 @@ async def test_totals_match_round_scores_backfilled_or_kept_up(core, monday_morn
     for offset in (2, 13):
         await core.db.run(lambda uow, n=offset: _settle_day(uow, n))
     assert await core.db.run(_totals) == await core.db.run(_sums)
+
+
+async def test_postgresql_ranks_a_week_from_the_index_alone(database):
+    """Migration 0011: the ranking indexes carry what a leaderboard reads beside the points, so a
+    week whose rows are scattered over the table costs no heap page per member."""
+    if database.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has no INCLUDE; its leaderboard stays flat without one")
+
+    def definitions(connection):  # type: ignore[no-untyped-def]
+        return {
+            index["name"]: index.get("include_columns")
+            for table in ("weekly_totals", "all_time_totals")
+            for index in inspect(connection).get_indexes(table)
+        }
+
+    async with database.engine.connect() as connection:
+        found = await connection.run_sync(definitions)
+    carried = ["member_id", "answers", "votes"]
+    assert found["ix_weekly_totals_channel_id_week_start_points"] == carried
+    assert found["ix_all_time_totals_channel_id_points"] == carried
