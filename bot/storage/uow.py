@@ -225,7 +225,8 @@ class Database:
     async def dispose(self) -> None:
         if self._thread is not None:
             # SQLite connections belong to the thread that opened them.
-            self._thread.submit(self._close_sqlite_connection).result()
+            loop = asyncio.get_running_loop()
+            await loop.run_in_executor(self._thread, self._close_sqlite_connection)
             self._thread.shutdown(wait=True)
         if self._sync_engine is not None:
             self._sync_engine.dispose()

@@ -64,15 +64,21 @@ def _new_answer(
     now: datetime,
     counts: bool,
 ) -> NewAnswer:
-    """What to write; a renamed member is written again (their id None), under the new name."""
-    same_name = here.member_name == author.display_name[:100]
-    member_id = here.member_id if same_name else None
+    """What to write: the answer and, when it counts, the streak day it adds."""
     state, changes = here.mine.streak, list[Change]()
     if counts:
         day = here.round.local_date
         state, changes = attendance.next_state(uow, here.channel.id, here.member_id, day, state)
-    streak = state if changes else None
     return NewAnswer(
-        *(here.round.id, here.channel.id, author, member_id, late, ref, stored, now),
-        *(streak, changes, here.member_id),
+        round_id=here.round.id,
+        channel_id=here.channel.id,
+        author=author,
+        known_id=here.member_id,
+        known_name=here.member_name,
+        late=late,
+        message_ref=ref,
+        text=stored,
+        now=now,
+        streak=state if changes else None,
+        changes=changes,
     )

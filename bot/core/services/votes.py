@@ -106,7 +106,10 @@ def _toggle(
     refusal = _refusal(target, voter_id, now, channel)
     if refusal is not None or target is None:
         return refuse(refusal or NO_SUCH_ANSWER)
-    voted, count = clicked or uow.votes.toggle(answer_id, voter_id, now, claim_key)
+    if clicked is None:  # SQLite: the claim and the cast are two writes
+        uow.require_transaction()
+        clicked = uow.votes.toggle(answer_id, voter_id, now, claim_key)
+    voted, count = clicked
     uow.commit()
     text = vote_receipt(defang_mentions(target.author_name), count, voted)
     return Reply(VoteReceipt(text, answer_id, count, voted, target.author_name))

@@ -14,7 +14,7 @@ from sqlalchemy import ARRAY, Boolean, Connection, Date, Integer, String, bindpa
 from bot.core.model import Actor
 from bot.core.streaks import Change, StreakState
 from bot.storage.repos.answers import AnswerRepo
-from bot.storage.repos.channels import MemberRepo
+from bot.storage.repos.channels import MemberRepo, stored_name
 from bot.storage.repos.streaks import NEWS, StreakRepo, event_row
 from bot.storage.tables import answer_messages, members
 
@@ -26,14 +26,14 @@ class NewAnswer:
     round_id: int
     channel_id: int
     author: Actor
-    member_id: int | None  # None: the member is made (or renamed) by the same statement
+    known_id: int | None  # the member's row when the round was read (None: a stranger)
+    known_name: str | None  # the name that row had then
     late: bool
     message_ref: str
     text: str
     now: datetime
     streak: StreakState | None = None  # their new streak state, when the answer counts a day
     changes: Sequence[Change] = field(default=())  # the streak changes that state records
-    known_id: int | None = None  # the member's row when the round was read (None: no news waits)
 
 
 class Duplicate(Exception):
@@ -120,13 +120,19 @@ def start_answer(
     return int(row.id), int(row.member_id), int(row.number), bool(row.news)
 
 
+def _unchanged_member(new: NewAnswer) -> int | None:
+    """The member's row when it needs no write; None: a stranger, or renamed since (then the
+    row is made, or its name updated)."""
+    return new.known_id if new.known_name == stored_name(new.author) else None
+
+
 def _params(new: NewAnswer) -> dict[str, Any]:
     author, state = new.author, new.streak
     events = [event_row({}, change, new.now, None) for change in new.changes]
     return {
         **{name: getattr(author, name) for name in _MEMBER[:3]},
-        "display_name": author.display_name[:100],
-        "member_id": new.member_id,
+        "display_name": stored_name(author),
+        "member_id": _unchanged_member(new),
         "known_id": new.known_id,
         "round_id": new.round_id,
         "channel_id": new.channel_id,
@@ -149,7 +155,8 @@ def _in_steps(
     connection: Connection, members_: MemberRepo, new: NewAnswer
 ) -> tuple[int, int, int, bool] | None:
     """SQLite: the same writes one after another (its writers take turns, so nothing races)."""
-    member_id = new.member_id if new.member_id is not None else members_.ensure(new.author)
+    member_id = _unchanged_member(new)
+    member_id = members_.ensure(new.author) if member_id is None else member_id
     answers_ = AnswerRepo(connection)
     answer_id, number = answers_.create(new.round_id, member_id, new.late, new.text, new.now)
     if not answers_.add_message(answer_id, new.round_id, new.message_ref, new.text, new.now):

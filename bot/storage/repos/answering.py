@@ -21,18 +21,25 @@ from bot.storage.tables import answers, channels, members, reviews, rounds, stre
 _CHANNEL = "ch__"  # the channel's columns beside the round's, whose names they share
 
 
-def _context(which_round: ColumnElement[bool]) -> Select[Any]:
-    """One row per answer the member has in the round (on time, late), or one row without any:
-    the round and its channel, the member's id and name (null for a stranger), whether they have
-    reviewed in the round, and their streak in its channel."""
-    here = (
+_STREAK = ("current", "longest", "freezes", "last_day")
+
+
+def _round_with_channel(which_round: ColumnElement[bool]) -> Select[Any]:
+    """The newest round matching ``which_round``, with its channel's columns beside it."""
+    return (
         select(rounds, *(column.label(_CHANNEL + column.name) for column in channels.c))
         .join(channels, channels.c.id == rounds.c.channel_id)
         .where(which_round)
         .order_by(rounds.c.id.desc())
         .limit(1)
-        .subquery("here")
     )
+
+
+def _context(which_round: ColumnElement[bool]) -> Select[Any]:
+    """One row per answer the member has in the round (on time, late), or one row without any:
+    the round and its channel, the member's id and name (null for a stranger), whether they have
+    reviewed in the round, and their streak in its channel."""
+    here = _round_with_channel(which_round).subquery("here")
     reviewed = exists().where(
         reviews.c.round_id == here.c.id, reviews.c.reviewer_id == members.c.id
     )
@@ -62,7 +69,6 @@ def _context(which_round: ColumnElement[bool]) -> Select[Any]:
     )
 
 
-_STREAK = ("current", "longest", "freezes", "last_day")
 _THREAD_OF_CHANNEL = and_(
     rounds.c.thread_ref == bindparam("thread_ref"),
     channels.c.platform == bindparam("place_platform"),
@@ -70,13 +76,7 @@ _THREAD_OF_CHANNEL = and_(
     channels.c.channel_ref == bindparam("channel_ref"),
 )
 _IN_THREAD = _context(_THREAD_OF_CHANNEL)
-_ROUND_IN_THREAD = (
-    select(rounds, *(column.label(_CHANNEL + column.name) for column in channels.c))
-    .join(channels, channels.c.id == rounds.c.channel_id)
-    .where(_THREAD_OF_CHANNEL)
-    .order_by(rounds.c.id.desc())
-    .limit(1)
-)
+_ROUND_IN_THREAD = _round_with_channel(_THREAD_OF_CHANNEL)
 # A form's round id is forgeable: the round counts only when its channel is in the member's space.
 _IN_SPACE = _context(
     and_(
@@ -116,7 +116,7 @@ class AnsweringRepo:
         row = self._c.execute(_ROUND_IN_THREAD, _thread(place, thread_ref)).first()
         if row is None:
             return None
-        return round_from_row(row), channel_from_row(_prefixed(row))
+        return round_from_row(row), channel_from_row(_channel_columns(row))
 
     def in_thread(self, place: Place, thread_ref: str, author: Actor) -> AnswerContext | None:
         """That round with what the author has in it; None when the thread is no round's."""
@@ -153,14 +153,14 @@ def _read(rows: Sequence[Any]) -> AnswerContext | None:
     first = rows[0]
     found = {row.a__late: _answer(row) for row in rows if row.a__id is not None}
     mine = MemberInRound(found.get(False), found.get(True), bool(first.reviewed), _streak(first))
-    channel = channel_from_row(_prefixed(first))
+    channel = channel_from_row(_channel_columns(first))
     return AnswerContext(round_from_row(first), channel, first.m__id, first.m__name, mine)
 
 
 _CHANNEL_KEYS = tuple((column.name, _CHANNEL + column.name) for column in channels.c)
 
 
-def _prefixed(row: Any) -> SimpleNamespace:
+def _channel_columns(row: Any) -> SimpleNamespace:
     """The channel's columns of ``row``, under their own names."""
     mapping = row._mapping
     return SimpleNamespace(**{name: mapping[key] for name, key in _CHANNEL_KEYS})

@@ -236,6 +236,11 @@ class ChannelRepo:
 MemberKey = tuple[str, str, str]
 
 
+def stored_name(actor: Actor) -> str:
+    """The display name as the members table keeps it (its column holds 100 characters)."""
+    return actor.display_name[:100]
+
+
 class MemberRepo:
     def __init__(
         self, connection: Connection, known: dict[MemberKey, tuple[int, str]] | None = None
@@ -249,7 +254,7 @@ class MemberRepo:
 
     def ensure(self, actor: Actor) -> int:
         """The member's id, creating them on first sight and keeping their display name fresh."""
-        name = actor.display_name[:100]
+        name = stored_name(actor)
         whose = (actor.platform, actor.space_ref, actor.user_ref)
         known = self._seen.get(whose) or self._known.get(whose)
         if known is not None and known[1] == name:
@@ -262,7 +267,7 @@ class MemberRepo:
     def remember(self, actor: Actor, member_id: int) -> None:
         """``member_id`` is the actor's row, as named now (read or written in this transaction)."""
         whose = (actor.platform, actor.space_ref, actor.user_ref)
-        self._seen[whose] = (member_id, actor.display_name[:100])
+        self._seen[whose] = (member_id, stored_name(actor))
 
     def committed(self) -> None:
         """The transaction committed: the members it saw are known rows from now on."""

@@ -117,7 +117,6 @@ FROM target
 
 
 _PLACE = ("platform", "space_ref", "channel_ref")
-_PLACE = ("platform", "space_ref", "channel_ref")
 MAX_RACES = 100  # each race means another click went through, so this is never reached
 
 
