@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from bot.storage.migrate import DatabaseUnavailable
 from bot.storage.probe import check_sqlite_folder
+from bot.storage.sqlite_writer import SqliteWriter
 from bot.storage.uow import BEGIN_IMMEDIATE, Database
 
 __all__ = ["DatabaseUnavailable", "create_engine", "is_sqlite", "normalize_url", "open_database"]
@@ -50,7 +51,7 @@ def open_database(url: str, **options: Any) -> Database:
     _tune_sqlite(sync_engine, begin_listener=False)
     async_engine = create_async_engine(url, **options)
     _tune_sqlite(async_engine.sync_engine)
-    return Database(async_engine, sync_engine)
+    return Database(async_engine, SqliteWriter(sync_engine))
 
 
 def _with_timeouts(options: dict[str, Any]) -> dict[str, Any]:

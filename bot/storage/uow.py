@@ -1,19 +1,18 @@
 """The unit of work and the database that runs it.
 
 A use case's storage work is a plain function of a ``UnitOfWork``; ``Database.run`` executes it in
-one transaction that rolls back unless the function commits. On SQLite the whole function runs in
-one dedicated thread (one hop per use case instead of one per statement); on PostgreSQL it runs
-through ``AsyncConnection.run_sync`` on asyncpg.
+one transaction that rolls back unless the function commits. On SQLite the whole function runs on
+the process's one writer thread (``bot.storage.sqlite_writer``: one hop per use case instead of one
+per statement); on PostgreSQL it runs in one greenlet on asyncpg.
 """
 
 from __future__ import annotations
 
-import asyncio
+import sqlite3
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from sqlalchemy import Connection, Engine, exc
+from sqlalchemy import Connection, exc
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.util import greenlet_spawn
 
@@ -34,6 +33,9 @@ from bot.storage.repos.scores import ScoreRepo
 from bot.storage.repos.streaks import StreakRepo
 from bot.storage.repos.votes import VoteRepo, VoteTarget
 
+if TYPE_CHECKING:
+    from bot.storage.sqlite_writer import SqliteWriter
+
 # What use cases read and write through the unit of work, by name.
 __all__ = [
     "AnswerContext",
@@ -51,6 +53,8 @@ T = TypeVar("T")
 # SQLite: take the write lock when the transaction begins, not at its first write (a deferred
 # transaction that reads and then writes can fail with "database is locked" despite the timeout).
 BEGIN_IMMEDIATE = "BEGIN IMMEDIATE"
+# Each unit of a group commit runs inside this savepoint (see ``bot.storage.sqlite_writer``).
+UNIT_SAVEPOINT = "unit_of_work"
 # A locked SQLite file, a database server that is down or unreachable, a pool with no connection
 # to spare: the work did not happen, and trying again later may succeed.
 UNAVAILABLE = (exc.OperationalError, exc.InterfaceError, exc.TimeoutError, OSError, TimeoutError)
@@ -63,7 +67,11 @@ class UnitOfWork:
     """Repositories over one connection inside one transaction."""
 
     def __init__(
-        self, connection: Connection, known_members: dict[MemberKey, tuple[int, str]] | None = None
+        self,
+        connection: Connection,
+        known_members: dict[MemberKey, tuple[int, str]] | None = None,
+        *,
+        grouped: bool = False,
     ) -> None:
         self.connection = connection
         self.channels = ChannelRepo(connection)
@@ -84,6 +92,12 @@ class UnitOfWork:
         self.analytics = AnalyticsRepo(connection)
         self.committing = False
         self.autocommit = False  # each statement commits on its own (PostgreSQL, when asked)
+        # One of several units sharing a transaction (SQLite's group commit): committing keeps
+        # its writes so far, and they become durable when the group's transaction commits.
+        self.grouped = grouped
+        self.committed = False
+        self.changes_at_commit = 0
+        self.members_at_commit: dict[MemberKey, tuple[int, str]] = {}
 
     def require_transaction(self) -> None:
         """The work is about to make more than one write: in autocommit mode it starts over in a
@@ -93,6 +107,15 @@ class UnitOfWork:
 
     def commit(self) -> None:
         self.committing = True  # from here a lost connection leaves the outcome unknown
+        self.committed = True
+        if self.grouped:
+            # Keep the writes so far; a savepoint begins again for any that follow.
+            driver = sqlite_driver(self.connection)
+            driver.execute(f"RELEASE {UNIT_SAVEPOINT}")
+            driver.execute(f"SAVEPOINT {UNIT_SAVEPOINT}")
+            self.changes_at_commit = driver.total_changes
+            self.members_at_commit = self.members.seen()
+            return
         self.connection.commit()
         self.members.committed()
 
@@ -107,7 +130,7 @@ class StaleConnection(Exception):
     transaction rolled back with it, so the work can run again on a fresh connection."""
 
 
-def _in_transaction(
+def in_transaction(
     connection: Connection,
     work: Callable[[UnitOfWork], T],
     known_members: dict[MemberKey, tuple[int, str]] | None = None,
@@ -126,8 +149,25 @@ def _in_transaction(
             raise StaleConnection() from error
         raise
     finally:
-        if connection.in_transaction() and not connection.invalidated:
-            connection.rollback()
+        roll_back_what_is_open(connection)
+
+
+def roll_back_what_is_open(connection: Connection) -> None:
+    """End the transaction unless it committed. After a failed COMMIT, SQLAlchemy's transaction
+    is over but SQLite's can still be open (a deferred constraint): it is rolled back too."""
+    if connection.invalidated:
+        return
+    if connection.get_transaction() is not None:
+        connection.rollback()
+    if connection.dialect.name == "sqlite" and sqlite_driver(connection).in_transaction:
+        sqlite_driver(connection).rollback()
+
+
+def sqlite_driver(connection: Connection) -> sqlite3.Connection:
+    """The sqlite3 connection under SQLAlchemy's, for statements SQLAlchemy need not know of."""
+    driver = connection.connection.driver_connection
+    assert isinstance(driver, sqlite3.Connection)
+    return driver
 
 
 def reason(error: BaseException) -> str:
@@ -140,13 +180,10 @@ def reason(error: BaseException) -> str:
 class Database:
     """Runs units of work; made once per process in ``bootstrap``."""
 
-    def __init__(self, engine: AsyncEngine, sync_engine: Engine | None = None) -> None:
+    def __init__(self, engine: AsyncEngine, writer: SqliteWriter | None = None) -> None:
         self.engine = engine
-        self._sync_engine = sync_engine
-        # SQLite allows one writer at a time; one thread keeps this process's writers in line.
-        self._thread = ThreadPoolExecutor(1, thread_name_prefix="sqlite") if sync_engine else None
+        self.writer = writer  # SQLite: the process's one writer thread
         self.known_members: dict[MemberKey, tuple[int, str]] = {}  # see ``MemberRepo``
-        self._kept: Connection | None = None  # see ``_sqlite_connection``
 
     async def run(self, work: Callable[[UnitOfWork], T], *, autocommit: bool = False) -> T:
         """Run ``work`` in one transaction; ``StorageUnavailable`` when the database cannot.
@@ -166,9 +203,8 @@ class Database:
             raise StorageUnavailable(f"{type(error).__name__}: {_first_line(error)}") from error
 
     async def _run(self, work: Callable[[UnitOfWork], T], autocommit: bool) -> T:
-        if self._sync_engine is not None and self._thread is not None:
-            loop = asyncio.get_running_loop()
-            return await loop.run_in_executor(self._thread, self._run_sqlite, work)
+        if self.writer is not None:
+            return await self.writer.run(work)
         try:
             return await self._run_postgres(work, autocommit)
         except StaleConnection:
@@ -192,29 +228,11 @@ class Database:
                     # an event hook on the engine, and SQLAlchemy would run its event machinery
                     # around every statement. asyncpg then simply sends no BEGIN.
                     connection.execution_options(isolation_level="AUTOCOMMIT")
-                    return _in_transaction(connection, work, self.known_members, autocommit=True)
+                    return in_transaction(connection, work, self.known_members, autocommit=True)
             except NeedsTransaction:
                 pass
         with self.engine.sync_engine.connect() as connection:
-            return _in_transaction(connection, work, self.known_members)
-
-    def _run_sqlite(self, work: Callable[[UnitOfWork], T]) -> T:
-        connection = self._sqlite_connection()
-        return _in_transaction(connection, work, self.known_members, BEGIN_IMMEDIATE)
-
-    def _sqlite_connection(self) -> Connection:
-        """The SQLite thread's own connection, kept between units of work: a pool checkout and
-        checkin cost as much as a statement, and this thread is the process's only writer."""
-        assert self._sync_engine is not None
-        kept = self._kept
-        if kept is None or kept.closed or kept.invalidated:
-            kept = self._kept = self._sync_engine.connect()
-        return kept
-
-    def _close_sqlite_connection(self) -> None:
-        if self._kept is not None:
-            self._kept.close()
-            self._kept = None
+            return in_transaction(connection, work, self.known_members)
 
     @property
     def shared_by_processes(self) -> bool:
@@ -223,13 +241,9 @@ class Database:
         return self.engine.dialect.name == "postgresql"
 
     async def dispose(self) -> None:
-        if self._thread is not None:
-            # SQLite connections belong to the thread that opened them.
-            loop = asyncio.get_running_loop()
-            await loop.run_in_executor(self._thread, self._close_sqlite_connection)
-            self._thread.shutdown(wait=True)
-        if self._sync_engine is not None:
-            self._sync_engine.dispose()
+        if self.writer is not None:
+            await self.writer.close()
+            self.writer.engine.dispose()
         await self.engine.dispose()
 
 

@@ -269,9 +269,14 @@ class MemberRepo:
         whose = (actor.platform, actor.space_ref, actor.user_ref)
         self._seen[whose] = (member_id, stored_name(actor))
 
-    def committed(self) -> None:
-        """The transaction committed: the members it saw are known rows from now on."""
-        self._known.update(self._seen)
+    def committed(self, seen: dict[MemberKey, tuple[int, str]] | None = None) -> None:
+        """The transaction committed: the members it saw (or ``seen``, as they stood at the
+        commit) are known rows from now on."""
+        self._known.update(self._seen if seen is None else seen)
+
+    def seen(self) -> dict[MemberKey, tuple[int, str]]:
+        """The members this transaction has seen so far."""
+        return dict(self._seen)
 
     def name(self, member_id: int) -> str:
         return str(self._c.execute(_NAME, {"member_id": member_id}).scalar_one())
