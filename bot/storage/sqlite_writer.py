@@ -112,9 +112,11 @@ class SqliteWriter:
             _settle(ran)
             if self._kept is not None:
                 self._checkpoints.unit_done(self._kept)
-        self._close_connection()
-        self._checkpoints.close()
-        self._refuse_the_rest()
+        try:
+            self._close_connection()
+            self._checkpoints.close()
+        finally:
+            self._refuse_the_rest()
 
     def _run(self, first: _Unit[Any]) -> list[_Unit[Any]]:
         """Run ``first``, alone or with the units queued behind it; the units that ran."""
