@@ -205,3 +205,34 @@ async def test_checkpoints_leave_the_writer_and_keep_the_wal_short(tmp_path, mon
     assert autocheckpoint == 0
     assert wal < 3_000_000
     assert main > 600 * 4000
+
+
+async def test_units_sent_at_once_to_a_locked_file_each_fail_clearly(tmp_path, monkeypatch):
+    """Another process holds the write lock: every unit of the group is told the storage is
+    unavailable (none hangs), and the writer works again once the lock is gone."""
+    import sqlite3
+
+    from bot.core.errors import StorageUnavailable
+    from bot.storage import engine
+
+    monkeypatch.setattr(engine, "SQLITE_BUSY_TIMEOUT_MS", 200)
+    path = tmp_path / "locked.db"
+    database = open_database(f"sqlite:///{path}")
+    await database.run(committing(lambda uow: uow.connection.exec_driver_sql("CREATE TABLE t (n)")))
+    blocker = sqlite3.connect(path, timeout=0)
+    blocker.execute("BEGIN IMMEDIATE")
+    try:
+        write = committing(lambda uow: uow.connection.exec_driver_sql("INSERT INTO t VALUES (1)"))
+        outcomes = await asyncio.wait_for(
+            asyncio.gather(*(database.run(write) for _ in range(4)), return_exceptions=True), 10
+        )
+        assert all(isinstance(outcome, StorageUnavailable) for outcome in outcomes), outcomes
+    finally:
+        blocker.rollback()
+        blocker.close()
+    await database.run(write)
+    count = await database.run(
+        lambda uow: uow.connection.exec_driver_sql("SELECT count(*) FROM t").scalar()
+    )
+    await database.dispose()
+    assert count == 1
