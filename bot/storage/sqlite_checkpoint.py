@@ -18,7 +18,8 @@ from queue import SimpleQueue
 
 from sqlalchemy import Connection, Engine
 
-from bot.storage.uow import reason, sqlite_driver
+from bot.storage.repos.sql import sqlite_driver
+from bot.storage.uow import reason
 
 log = logging.getLogger(__name__)
 CHECKPOINT_EVERY = 100  # units of work between background checkpoints

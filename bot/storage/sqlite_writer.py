@@ -28,6 +28,7 @@ from sqlalchemy import Connection, Engine
 
 from bot.core.errors import StorageUnavailable
 from bot.storage.repos.channels import MemberKey
+from bot.storage.repos.sql import sqlite_driver
 from bot.storage.sqlite_checkpoint import Checkpointer
 from bot.storage.uow import (
     BEGIN_IMMEDIATE,
@@ -35,7 +36,6 @@ from bot.storage.uow import (
     UnitOfWork,
     in_transaction,
     roll_back_what_is_open,
-    sqlite_driver,
 )
 
 T = TypeVar("T")

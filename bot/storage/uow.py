@@ -8,7 +8,6 @@ per statement); on PostgreSQL it runs in one greenlet on asyncpg.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
@@ -30,6 +29,7 @@ from bot.storage.repos.requests import RequestRepo
 from bot.storage.repos.reviews import ReviewRepo
 from bot.storage.repos.rounds import RoundRepo
 from bot.storage.repos.scores import ScoreRepo
+from bot.storage.repos.sql import sqlite_driver
 from bot.storage.repos.streaks import StreakRepo
 from bot.storage.repos.votes import VoteRepo, VoteTarget
 
@@ -161,13 +161,6 @@ def roll_back_what_is_open(connection: Connection) -> None:
         connection.rollback()
     if connection.dialect.name == "sqlite" and sqlite_driver(connection).in_transaction:
         sqlite_driver(connection).rollback()
-
-
-def sqlite_driver(connection: Connection) -> sqlite3.Connection:
-    """The sqlite3 connection under SQLAlchemy's, for statements SQLAlchemy need not know of."""
-    driver = connection.connection.driver_connection
-    assert isinstance(driver, sqlite3.Connection)
-    return driver
 
 
 def reason(error: BaseException) -> str:

@@ -10,7 +10,7 @@ from sqlalchemy import Connection, bindparam, delete, func, literal_column, sele
 
 from bot.core.model import AnswerTally, MemberAnswer
 from bot.core.vocab import RoundMode
-from bot.storage.repos.sql import execute_ignoring_conflicts
+from bot.storage.repos.sql import execute_hot, execute_ignoring_conflicts
 from bot.storage.tables import answer_messages, answers, members, rounds, votes
 
 _GET = select(answers).where(answers.c.id == bindparam("answer_id"))
@@ -88,7 +88,7 @@ class AnswerRepo:
             updated_at=now,
             in_round=round_id,
         )
-        answer_id, count = self._c.execute(_NEW_ANSWER, values).one()
+        [(answer_id, count)] = execute_hot(self._c, _NEW_ANSWER, values).fetchall()
         return int(answer_id), int(count)
 
     def add_message(

@@ -11,6 +11,7 @@ from sqlalchemy import Connection, bindparam, delete, func, select, update
 from bot.core.model import Actor, Channel, ChannelSettings
 from bot.core.schedule import WakeTime, wake_times
 from bot.storage.repos.sql import (
+    execute_hot,
     execute_ignoring_conflicts,
     insert_ignoring_conflicts,
     typed_text,
@@ -260,9 +261,9 @@ class MemberRepo:
         if known is not None and known[1] == name:
             return known[0]
         key = {"platform": actor.platform, "space_ref": actor.space_ref, "user_ref": actor.user_ref}
-        member_id = int(self._c.execute(_ENSURE, {**key, "display_name": name}).scalar_one())
-        self._seen[whose] = (member_id, name)
-        return member_id
+        [(member_id,)] = execute_hot(self._c, _ENSURE, {**key, "display_name": name}).fetchall()
+        self._seen[whose] = (int(member_id), name)
+        return int(member_id)
 
     def remember(self, actor: Actor, member_id: int) -> None:
         """``member_id`` is the actor's row, as named now (read or written in this transaction)."""

@@ -6,11 +6,12 @@ and its cache key costs far more than running it against SQLite.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import sqlite3
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cache
-from typing import Any
+from typing import Any, Protocol
 
-from sqlalchemy import Connection, CursorResult, Table, TextClause, bindparam, insert, text
+from sqlalchemy import Connection, Dialect, Table, TextClause, bindparam, exc, insert, text
 from sqlalchemy.dialects import postgresql
 
 # PostgreSQL's statements rendered with ``:name`` parameters, so they can become ``text()``.
@@ -31,14 +32,24 @@ def insert_ignoring_conflicts(connection: Connection, table: Table) -> Any:
     return _insert_ignoring(table, connection.dialect.name)
 
 
-def execute_ignoring_conflicts(
-    connection: Connection, table: Table, rows: Mapping[str, Any] | Sequence[Mapping[str, Any]]
-) -> CursorResult[Any]:
+class Counted(Protocol):
+    @property
+    def rowcount(self) -> int: ...
+
+
+class Returned(Counted, Protocol):
+    def fetchall(self) -> Sequence[Sequence[Any]]: ...
+
+
+Rows = Mapping[str, Any] | Sequence[Mapping[str, Any]]
+
+
+def execute_ignoring_conflicts(connection: Connection, table: Table, rows: Rows) -> Counted:
     """Insert ``rows`` (one or many, with the same columns), skipping those clashing with a
     unique key; ``rowcount`` says how many went in."""
     columns = tuple(rows if isinstance(rows, Mapping) else rows[0])
     if connection.dialect.name != "postgresql":
-        return connection.execute(_insert_ignoring(table, "sqlite"), rows)
+        return on_driver(connection, _insert_ignoring(table, "sqlite"), rows)
     return connection.execute(_frozen_insert(table, columns, None), rows)
 
 
@@ -47,8 +58,8 @@ def execute_upsert(
 ) -> None:
     """Insert ``row``, or overwrite every other given column of the row with the same ``keys``."""
     if connection.dialect.name != "postgresql":
-        # Every column is written, so replacing the row is the same as updating it (and cacheable).
-        connection.execute(_replace(table), row)
+        # Every column is written, so replacing the row is the same as updating it.
+        on_driver(connection, _replace(table), row)
         return
     connection.execute(_frozen_insert(table, tuple(row), tuple(keys)), row)
 
@@ -80,3 +91,51 @@ def _frozen_insert(
 def typed_text(sql: str, table_columns: Iterable[Any]) -> TextClause:
     """Hand-written SQL whose parameters are named after ``table_columns`` and typed like them."""
     return text(sql).bindparams(*(bindparam(c.name, type_=c.type) for c in table_columns))
+
+
+def execute_hot(connection: Connection, statement: Any, rows: Rows) -> Returned:
+    """A statement on a member action's path: on SQLite straight on the driver (``on_driver``),
+    elsewhere through SQLAlchemy. Fetch what it returns with ``fetchall``: SQLite finishes an
+    ``INSERT ... RETURNING`` only once its rows are all read."""
+    if connection.dialect.name == "sqlite":
+        return on_driver(connection, statement, rows)
+    return connection.execute(statement, rows)
+
+
+def sqlite_driver(connection: Connection) -> sqlite3.Connection:
+    """The sqlite3 connection under SQLAlchemy's, for statements SQLAlchemy need not know of."""
+    driver = connection.connection.driver_connection
+    assert isinstance(driver, sqlite3.Connection)
+    return driver
+
+
+def on_driver(connection: Connection, statement: Any, rows: Rows) -> sqlite3.Cursor:
+    """SQLite: run a hot write straight on the driver's cursor. SQLAlchemy's execution machinery
+    (cache key, context, result) costs several times what SQLite takes for a short INSERT; the
+    statement is compiled once, and its parameters go through the same bind processors. A driver
+    error becomes SQLAlchemy's own exception, so callers see no difference."""
+    many = not isinstance(rows, Mapping)
+    listed: Sequence[Mapping[str, Any]] = rows if many else [rows]  # type: ignore[list-item,assignment]
+    sql, order = _driver_form(statement, tuple(listed[0]), connection.dialect)
+    values = [
+        [row[name] if bind is None else bind(row[name]) for name, bind in order] for row in listed
+    ]
+    try:
+        driver = sqlite_driver(connection)
+        return driver.executemany(sql, values) if many else driver.execute(sql, values[0])
+    except sqlite3.Error as error:
+        raise exc.DBAPIError.instance(sql, values, error, sqlite3.Error) from error
+
+
+@cache
+def _driver_form(
+    statement: Any, keys: tuple[str, ...], dialect: Dialect
+) -> tuple[str, tuple[tuple[str, Callable[[Any], Any] | None], ...]]:
+    """``statement`` compiled for these parameter names: its SQL and, in order, each
+    parameter's name and bind processor."""
+    compiled = statement.compile(dialect=dialect, column_keys=list(keys))
+    names = compiled.positiontup or ()
+    binds = (
+        compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names
+    )
+    return str(compiled), tuple(zip(names, binds, strict=True))

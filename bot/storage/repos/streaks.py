@@ -23,7 +23,12 @@ from sqlalchemy import (
 )
 
 from bot.core.streaks import Change, ChangeKind, StreakState
-from bot.storage.repos.sql import execute_ignoring_conflicts, execute_upsert, typed_text
+from bot.storage.repos.sql import (
+    execute_hot,
+    execute_ignoring_conflicts,
+    execute_upsert,
+    typed_text,
+)
 from bot.storage.tables import member_notices, rest_days, streak_events, streaks
 
 _STATE = select(streaks).where(
@@ -133,7 +138,7 @@ class StreakRepo:
         execute_upsert(self._c, streaks, ("channel_id", "member_id"), {**key, **columns})
         if rows:
             # One row (the usual case) goes as a plain execute: executemany costs more per call.
-            self._c.execute(_LOG, rows[0] if len(rows) == 1 else rows)
+            execute_hot(self._c, _LOG, rows[0] if len(rows) == 1 else rows)
 
     def log(self, channel_id: int, member_id: int) -> list[Change]:
         query = (

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, delete, func, insert, literal_column, select
 
 from bot.core.vocab import RoundMode, RoundStatus
-from bot.storage.repos.sql import execute_ignoring_conflicts, typed_text
+from bot.storage.repos.sql import execute_hot, execute_ignoring_conflicts, typed_text
 from bot.storage.tables import answers, channels, handled_requests, members, rounds, votes
 
 _TARGET = (
@@ -203,10 +203,10 @@ class VoteRepo:
             return self.has_vote(answer_id, voter_id), self.count(answer_id)
         # A first click is the common case: one INSERT casts it; a second click finds the vote
         # standing (nothing inserted) and withdraws it. Each returns the count it leaves.
-        cast = self._c.execute(_CAST_COUNTED, {**key, "cast_at": now, "of_answer": answer_id})
-        counted = cast.first()
-        if counted is not None:
-            return True, int(counted[0])
+        cast = execute_hot(self._c, _CAST_COUNTED, {**key, "cast_at": now, "of_answer": answer_id})
+        counted = cast.fetchall()
+        if counted:
+            return True, int(counted[0][0])
         withdrawn = self._c.execute(_WITHDRAW_COUNTED, {**key, "of_answer": answer_id}).first()
         return False, int(withdrawn[0]) if withdrawn is not None else self.count(answer_id)
 
