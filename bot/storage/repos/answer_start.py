@@ -15,6 +15,7 @@ from bot.core.model import Actor
 from bot.core.streaks import Change, StreakState
 from bot.storage.repos.answers import AnswerRepo
 from bot.storage.repos.channels import MemberRepo, stored_name
+from bot.storage.repos.driver import fetch_on_driver
 from bot.storage.repos.streaks import NEWS, StreakRepo, event_row
 from bot.storage.tables import answer_messages, members
 
@@ -111,11 +112,12 @@ def start_answer(
     if connection.dialect.name != "postgresql":
         return _in_steps(connection, members_, new)
     try:
-        row = connection.execute(_START, _params(new)).first()
+        rows = fetch_on_driver(connection, _START, _params(new))
     except exc.IntegrityError as error:
         raise Duplicate() from error
-    if row is None:
+    if not rows:
         return None
+    row = rows[0]
     members_.remember(new.author, int(row.member_id))
     return int(row.id), int(row.member_id), int(row.number), bool(row.news)
 

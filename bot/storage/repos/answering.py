@@ -15,6 +15,7 @@ from bot.core.streaks import StreakState
 from bot.storage.repos.answer_start import Duplicate, NewAnswer, start_answer
 from bot.storage.repos.answers import AnswerRow
 from bot.storage.repos.channels import MemberRepo, channel_from_row
+from bot.storage.repos.driver import fetch_on_driver
 from bot.storage.repos.rounds import round_from_row
 from bot.storage.tables import answers, channels, members, reviews, rounds, streaks
 
@@ -121,11 +122,12 @@ class AnsweringRepo:
     def in_thread(self, place: Place, thread_ref: str, author: Actor) -> AnswerContext | None:
         """That round with what the author has in it; None when the thread is no round's."""
         params = {**_thread(place, thread_ref), **_whose(author)}
-        return _read(self._c.execute(_IN_THREAD, params).all())
+        return _read(fetch_on_driver(self._c, _IN_THREAD, params))
 
     def in_space(self, round_id: int, author: Actor) -> AnswerContext | None:
         """Round ``round_id`` with what the author has in it, if its channel is in their space."""
-        return _read(self._c.execute(_IN_SPACE, {"round_id": round_id, **_whose(author)}).all())
+        params = {"round_id": round_id, **_whose(author)}
+        return _read(fetch_on_driver(self._c, _IN_SPACE, params))
 
     def start(self, new: NewAnswer) -> tuple[int, int, int, bool] | None:
         """A new answer whose text is its first message, with the member (made or renamed) and
@@ -162,8 +164,7 @@ _CHANNEL_KEYS = tuple((column.name, _CHANNEL + column.name) for column in channe
 
 def _channel_columns(row: Any) -> SimpleNamespace:
     """The channel's columns of ``row``, under their own names."""
-    mapping = row._mapping
-    return SimpleNamespace(**{name: mapping[key] for name, key in _CHANNEL_KEYS})
+    return SimpleNamespace(**{name: getattr(row, key) for name, key in _CHANNEL_KEYS})
 
 
 def _streak(row: Any) -> StreakState:

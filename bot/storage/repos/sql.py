@@ -6,13 +6,16 @@ and its cache key costs far more than running it against SQLite.
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 from typing import Any, Protocol
 
-from sqlalchemy import Connection, Dialect, Table, TextClause, bindparam, exc, insert, text
+from sqlalchemy import Connection, Table, TextClause, bindparam, insert, text
 from sqlalchemy.dialects import postgresql
+
+from bot.storage.repos.driver import Rows, on_driver, sqlite_driver
+
+__all__ = ["on_driver", "sqlite_driver"]
 
 # PostgreSQL's statements rendered with ``:name`` parameters, so they can become ``text()``.
 _NAMED = postgresql.dialect(paramstyle="named")  # type: ignore[no-untyped-call]
@@ -39,9 +42,6 @@ class Counted(Protocol):
 
 class Returned(Counted, Protocol):
     def fetchall(self) -> Sequence[Sequence[Any]]: ...
-
-
-Rows = Mapping[str, Any] | Sequence[Mapping[str, Any]]
 
 
 def execute_ignoring_conflicts(connection: Connection, table: Table, rows: Rows) -> Counted:
@@ -100,42 +100,3 @@ def execute_hot(connection: Connection, statement: Any, rows: Rows) -> Returned:
     if connection.dialect.name == "sqlite":
         return on_driver(connection, statement, rows)
     return connection.execute(statement, rows)
-
-
-def sqlite_driver(connection: Connection) -> sqlite3.Connection:
-    """The sqlite3 connection under SQLAlchemy's, for statements SQLAlchemy need not know of."""
-    driver = connection.connection.driver_connection
-    assert isinstance(driver, sqlite3.Connection)
-    return driver
-
-
-def on_driver(connection: Connection, statement: Any, rows: Rows) -> sqlite3.Cursor:
-    """SQLite: run a hot write straight on the driver's cursor. SQLAlchemy's execution machinery
-    (cache key, context, result) costs several times what SQLite takes for a short INSERT; the
-    statement is compiled once, and its parameters go through the same bind processors. A driver
-    error becomes SQLAlchemy's own exception, so callers see no difference."""
-    many = not isinstance(rows, Mapping)
-    listed: Sequence[Mapping[str, Any]] = rows if many else [rows]  # type: ignore[list-item,assignment]
-    sql, order = _driver_form(statement, tuple(listed[0]), connection.dialect)
-    values = [
-        [row[name] if bind is None else bind(row[name]) for name, bind in order] for row in listed
-    ]
-    try:
-        driver = sqlite_driver(connection)
-        return driver.executemany(sql, values) if many else driver.execute(sql, values[0])
-    except sqlite3.Error as error:
-        raise exc.DBAPIError.instance(sql, values, error, sqlite3.Error) from error
-
-
-@cache
-def _driver_form(
-    statement: Any, keys: tuple[str, ...], dialect: Dialect
-) -> tuple[str, tuple[tuple[str, Callable[[Any], Any] | None], ...]]:
-    """``statement`` compiled for these parameter names: its SQL and, in order, each
-    parameter's name and bind processor."""
-    compiled = statement.compile(dialect=dialect, column_keys=list(keys))
-    names = compiled.positiontup or ()
-    binds = (
-        compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names
-    )
-    return str(compiled), tuple(zip(names, binds, strict=True))

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, delete, func, insert, literal_column, select
 
 from bot.core.vocab import RoundMode, RoundStatus
+from bot.storage.repos.driver import fetch_on_driver
 from bot.storage.repos.sql import execute_hot, execute_ignoring_conflicts, typed_text
 from bot.storage.tables import answers, channels, handled_requests, members, rounds, votes
 
@@ -49,13 +50,6 @@ _COUNTED = (
 _CAST_COUNTED = insert(votes).prefix_with("OR IGNORE").returning(_COUNTED)
 _WITHDRAW_COUNTED = _WITHDRAW.returning(_COUNTED)
 
-# PostgreSQL: claim the click, cast or withdraw the vote and count, as one statement (so it needs
-# no transaction around it). Every part reads the same snapshot, so the count adds this click's
-# own change. A click whose key was claimed before changes nothing (``redelivered``); what stands
-# is then read afresh, since the claim may have been made after this statement's snapshot.
-# ``raced``: a concurrent click of the same voter changed the vote after the snapshot (our insert
-# met theirs, or our delete found theirs done); the click is then run again, unclaimed, so
-# clicks still toggle one after another.
 # PostgreSQL: read the answer, and if the vote rules allow this voter's click (the same rules
 # ``services.votes`` words its refusals by, mirrored here so the click needs no second round trip)
 # claim the click, cast or withdraw the vote and count, as one statement (so it needs no
@@ -178,13 +172,14 @@ class VoteRepo:
         where = dict(zip(_PLACE, channel or (None, None, None), strict=True))
         for _ in range(MAX_RACES):
             params = {**key, **where, "cast_at": now, "request_key": request_key}
-            row = self._c.execute(_CLICK, params).first()
+            rows = fetch_on_driver(self._c, _CLICK, params)
+            row = rows[0] if rows else None
             if row is None or not row.allowed:
                 return (_target(row) if row else None), None
             if row.redelivered:
                 return _target(row), (self.has_vote(answer_id, voter_id), self.count(answer_id))
             if not row.raced:
-                return _target(row), (bool(row.voted), int(row._mapping["count"]))
+                return _target(row), (bool(row.voted), int(row.count))
             request_key = None  # claimed by the first run: the click is ours to repeat
         raise RuntimeError(f"{MAX_RACES} clicks raced this one")
 
