@@ -9,6 +9,7 @@ per statement); on PostgreSQL it runs in one greenlet on asyncpg.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cached_property
 from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy import Connection, exc
@@ -74,22 +75,7 @@ class UnitOfWork:
         grouped: bool = False,
     ) -> None:
         self.connection = connection
-        self.channels = ChannelRepo(connection)
         self.members = MemberRepo(connection, known_members)
-        self.rounds = RoundRepo(connection)
-        self.answers = AnswerRepo(connection)
-        self.votes = VoteRepo(connection)
-        self.answering = AnsweringRepo(connection, self.members)
-        self.scores = ScoreRepo(connection)
-        self.reviews = ReviewRepo(connection)
-        self.streaks = StreakRepo(connection)
-        self.posts = PostRepo(connection)
-        self.requests = RequestRepo(connection)
-        self.connections = ConnectionRepo(connection)
-        self.identify_turns = IdentifyTurnRepo(connection)
-        self.problems = ProblemRepo(connection)
-        self.exports = ExportRepo(connection)
-        self.analytics = AnalyticsRepo(connection)
         self.committing = False
         self.autocommit = False  # each statement commits on its own (PostgreSQL, when asked)
         # One of several units sharing a transaction (SQLite's group commit): committing keeps
@@ -98,6 +84,67 @@ class UnitOfWork:
         self.committed = False
         self.changes_at_commit = 0
         self.members_at_commit: dict[MemberKey, tuple[int, str]] = {}
+
+    # The repositories, each made when first used: a member's action uses two or three of them.
+    @cached_property
+    def channels(self) -> ChannelRepo:
+        return ChannelRepo(self.connection)
+
+    @cached_property
+    def rounds(self) -> RoundRepo:
+        return RoundRepo(self.connection)
+
+    @cached_property
+    def answers(self) -> AnswerRepo:
+        return AnswerRepo(self.connection)
+
+    @cached_property
+    def votes(self) -> VoteRepo:
+        return VoteRepo(self.connection)
+
+    @cached_property
+    def answering(self) -> AnsweringRepo:
+        return AnsweringRepo(self.connection, self.members)
+
+    @cached_property
+    def scores(self) -> ScoreRepo:
+        return ScoreRepo(self.connection)
+
+    @cached_property
+    def reviews(self) -> ReviewRepo:
+        return ReviewRepo(self.connection)
+
+    @cached_property
+    def streaks(self) -> StreakRepo:
+        return StreakRepo(self.connection)
+
+    @cached_property
+    def posts(self) -> PostRepo:
+        return PostRepo(self.connection)
+
+    @cached_property
+    def requests(self) -> RequestRepo:
+        return RequestRepo(self.connection)
+
+    @cached_property
+    def connections(self) -> ConnectionRepo:
+        return ConnectionRepo(self.connection)
+
+    @cached_property
+    def identify_turns(self) -> IdentifyTurnRepo:
+        return IdentifyTurnRepo(self.connection)
+
+    @cached_property
+    def problems(self) -> ProblemRepo:
+        return ProblemRepo(self.connection)
+
+    @cached_property
+    def exports(self) -> ExportRepo:
+        return ExportRepo(self.connection)
+
+    @cached_property
+    def analytics(self) -> AnalyticsRepo:
+        return AnalyticsRepo(self.connection)
 
     def require_transaction(self) -> None:
         """The work is about to make more than one write: in autocommit mode it starts over in a

@@ -41,7 +41,7 @@ class Cursor(Protocol):
     def executemany(self, sql: str, values: Sequence[Sequence[Any]], /) -> Any: ...
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)
 class _Form:
     """A statement as its driver takes it: SQL, and each parameter in order with its bind
     processor and, for one the statement carries itself, its value."""
@@ -49,6 +49,9 @@ class _Form:
     sql: str
     parameters: tuple[tuple[str, Processor | None, Any], ...]
     result_types: tuple[Any, ...]  # the type of each column it returns, when SQLAlchemy knows
+    # How its rows are made: the row type and each column's result processor (set when it
+    # first returns rows: the driver's description of them is needed).
+    shape: tuple[Callable[[Sequence[Any]], Any], tuple[Processor | None, ...]] | None = None
 
 
 @cache
@@ -75,6 +78,10 @@ def on_driver(connection: Connection, statement: Any, rows: Rows) -> Cursor:
     """Run ``statement`` for one row of parameters (a mapping) or many (a sequence of them).
     Read what it returns with ``fetchall`` (SQLite finishes an ``INSERT ... RETURNING`` only
     once its rows are all read), or use ``fetch_on_driver``."""
+    return _run(connection, statement, rows)[1]
+
+
+def _run(connection: Connection, statement: Any, rows: Rows) -> tuple[_Form, Cursor]:
     many = not isinstance(rows, Mapping)
     listed: Sequence[Mapping[str, Any]] = rows if many else [rows]  # type: ignore[list-item,assignment]
     form = _form(statement, tuple(listed[0]), connection.dialect)
@@ -93,7 +100,7 @@ def on_driver(connection: Connection, statement: Any, rows: Rows) -> Cursor:
         if is_exit_exception(error) and not connection.invalidated:
             connection.invalidate(error)
         raise
-    return cursor
+    return form, cursor
 
 
 def _values(form: _Form, row: Mapping[str, Any]) -> list[Any]:
@@ -137,13 +144,13 @@ def fetch_on_driver(
 ) -> list[Any]:
     """The rows ``statement`` returns, each a named tuple (``row.id``), its values converted as
     SQLAlchemy would convert them."""
-    cursor = on_driver(connection, statement, parameters)
+    form, cursor = _run(connection, statement, parameters)
     rows = cursor.fetchall()
     if cursor.description is None:
         return []
-    form = _form(statement, tuple(parameters), connection.dialect)
-    shape = _shape(form, tuple(column[:2] for column in cursor.description), connection.dialect)
-    make, processors = shape
+    if form.shape is None:
+        form.shape = _shape(form, cursor.description, connection.dialect)
+    make, processors = form.shape
     if not any(processors):
         return [make(row) for row in rows]
     return [
@@ -152,16 +159,14 @@ def fetch_on_driver(
     ]
 
 
-@cache
 def _shape(
-    form: _Form, description: tuple[tuple[str, Any], ...], dialect: Dialect
+    form: _Form, description: Sequence[Sequence[Any]], dialect: Dialect
 ) -> tuple[Callable[[Sequence[Any]], Any], tuple[Processor | None, ...]]:
-    """The row type and each column's result processor, for a statement's first description."""
-    names = [name for name, _ in description]
+    names = [column[0] for column in description]
     row_type = namedtuple("DriverRow", names, rename=True)  # type: ignore[misc]
     types = form.result_types if len(form.result_types) == len(names) else (None,) * len(names)
     processors = tuple(
-        None if type_ is None else type_._cached_result_processor(dialect, code)
-        for type_, (_, code) in zip(types, description, strict=True)
+        None if type_ is None else type_._cached_result_processor(dialect, column[1])
+        for type_, column in zip(types, description, strict=True)
     )
     return row_type._make, processors
