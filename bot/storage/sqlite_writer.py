@@ -28,10 +28,10 @@ from sqlalchemy import Connection, Engine
 
 from bot.core.errors import StorageUnavailable
 from bot.storage.repos.channels import MemberKey
-from bot.storage.repos.sql import sqlite_driver
+from bot.storage.repos.driver import on_driver, sqlite_driver
 from bot.storage.sqlite_checkpoint import Checkpointer
 from bot.storage.uow import (
-    BEGIN_IMMEDIATE,
+    BEGIN,
     UNIT_SAVEPOINT,
     UnitOfWork,
     in_transaction,
@@ -128,7 +128,7 @@ class SqliteWriter:
     def _run_alone(self, unit: _Unit[Any]) -> None:
         connection = self._connection()
         try:
-            value = in_transaction(connection, unit.work, self.known_members, BEGIN_IMMEDIATE)
+            value = in_transaction(connection, unit.work, self.known_members, BEGIN)
         except Exception as error:
             unit.outcome = (True, error)
         else:
@@ -140,7 +140,7 @@ class SqliteWriter:
         try:
             connection.begin()
             try:
-                connection.exec_driver_sql(BEGIN_IMMEDIATE)
+                on_driver(connection, BEGIN, {})
                 kept = self._fill(connection, group)
                 connection.commit()
             finally:

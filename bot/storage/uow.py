@@ -12,7 +12,7 @@ from collections.abc import Callable
 from functools import cached_property
 from typing import TYPE_CHECKING, TypeVar
 
-from sqlalchemy import Connection, exc
+from sqlalchemy import Connection, TextClause, exc, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.util import greenlet_spawn
 
@@ -22,6 +22,7 @@ from bot.storage.repos.answering import AnswerContext, AnsweringRepo, Duplicate,
 from bot.storage.repos.answers import AnswerRepo
 from bot.storage.repos.channels import ChannelRepo, MemberKey, MemberRepo
 from bot.storage.repos.connections import ConnectionRepo
+from bot.storage.repos.driver import on_driver, sqlite_driver
 from bot.storage.repos.exports import ExportRepo
 from bot.storage.repos.identify import IdentifyTurnRepo
 from bot.storage.repos.posts import PostRepo
@@ -30,7 +31,6 @@ from bot.storage.repos.requests import RequestRepo
 from bot.storage.repos.reviews import ReviewRepo
 from bot.storage.repos.rounds import RoundRepo
 from bot.storage.repos.scores import ScoreRepo
-from bot.storage.repos.sql import sqlite_driver
 from bot.storage.repos.streaks import StreakRepo
 from bot.storage.repos.votes import VoteRepo, VoteTarget
 
@@ -54,6 +54,7 @@ T = TypeVar("T")
 # SQLite: take the write lock when the transaction begins, not at its first write (a deferred
 # transaction that reads and then writes can fail with "database is locked" despite the timeout).
 BEGIN_IMMEDIATE = "BEGIN IMMEDIATE"
+BEGIN = text(BEGIN_IMMEDIATE)  # sent on the driver (``bot.storage.repos.driver``)
 # Each unit of a group commit runs inside this savepoint (see ``bot.storage.sqlite_writer``).
 UNIT_SAVEPOINT = "unit_of_work"
 # A locked SQLite file, a database server that is down or unreachable, a pool with no connection
@@ -181,7 +182,7 @@ def in_transaction(
     connection: Connection,
     work: Callable[[UnitOfWork], T],
     known_members: dict[MemberKey, tuple[int, str]] | None = None,
-    begin: str | None = None,
+    begin: TextClause | None = None,
     autocommit: bool = False,
 ) -> T:
     connection.begin()
@@ -189,7 +190,7 @@ def in_transaction(
     uow.autocommit = autocommit
     try:
         if begin is not None:
-            connection.exec_driver_sql(begin)
+            on_driver(connection, begin, {})
         return work(uow)
     except exc.DBAPIError as error:
         if error.connection_invalidated and not uow.committing:

@@ -150,8 +150,8 @@ class VoteRepo:
         self._c = connection
 
     def target(self, answer_id: int) -> VoteTarget | None:
-        row = self._c.execute(_TARGET, {"answer_id": answer_id}).first()
-        return _target(row) if row else None
+        rows = fetch_on_driver(self._c, _TARGET, {"answer_id": answer_id})
+        return _target(rows[0]) if rows else None
 
     def click(
         self,
