@@ -159,3 +159,20 @@ async def test_dates_go_and_come_back_as_dates(database: Database) -> None:
     query = select(literal(day, Date()).label("day"), bindparam("later", type_=Date()))
     rows = await database.run(lambda uow: fetch_on_driver(uow.connection, query, {"later": day}))
     assert rows == [(day, day)] and rows[0].day == day
+
+
+async def test_a_statement_is_compiled_once_for_every_engine_of_a_kind(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Each engine has its own dialect; the compiled form is kept per kind of database, so
+    opening databases again and again neither compiles again nor keeps old engines alive."""
+    from bot.storage.migrate import upgrade
+    from bot.storage.repos import driver
+
+    query = select(handled_requests.c.request_key).where(handled_requests.c.request_key == "x")
+    for name in ("one", "two"):
+        database = open_database(f"sqlite:///{tmp_path}/{name}.db")
+        await upgrade(database)
+        try:
+            await database.run(lambda uow: fetch_on_driver(uow.connection, query, {}))
+        finally:
+            await database.dispose()
+    assert sum(1 for key in driver._FORMS if key[0] is query) == 1

@@ -14,7 +14,6 @@ import sqlite3
 from collections import namedtuple
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
 from typing import Any, Protocol
 
 from sqlalchemy import Connection, Dialect, exc
@@ -54,8 +53,21 @@ class _Form:
     shape: tuple[Callable[[Sequence[Any]], Any], tuple[Processor | None, ...]] | None = None
 
 
-@cache
+# Keyed by the dialect's kind, not the dialect: every engine has a dialect of its own, and a
+# cache holding them would keep each engine's alive.
+_FORMS: dict[tuple[Any, tuple[str, ...], str, str], _Form] = {}
+
+
 def _form(statement: Any, keys: tuple[str, ...], dialect: Dialect) -> _Form:
+    found = _FORMS.get((statement, keys, dialect.name, dialect.driver))
+    if found is None:
+        found = _FORMS[statement, keys, dialect.name, dialect.driver] = _compiled(
+            statement, keys, dialect
+        )
+    return found
+
+
+def _compiled(statement: Any, keys: tuple[str, ...], dialect: Dialect) -> _Form:
     compiled = statement.compile(dialect=dialect, column_keys=list(keys))
     parameters = []
     for name in compiled.positiontup or ():
