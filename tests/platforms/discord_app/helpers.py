@@ -93,6 +93,14 @@ class Drive:
         self.clock.now = at
         return await run_due_work(self.core, {"discord": self.runtime.platform}, at)
 
+    async def first_drill(self, at: datetime) -> FakeChannel:
+        """Start the bot, register the hall's channel and post its first drill at ``at``: the
+        drill's thread, where members answer."""
+        await self.start()
+        await self.admin("channel")
+        await self.sweep(at)
+        return self.thread((await self.posts())["drill:1"]["thread_ref"])
+
     # --- members ----------------------------------------------------------------------
 
     async def slash(

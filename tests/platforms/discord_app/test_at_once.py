@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from bot.storage.tables import answers, votes
 from tests.platforms.discord_app.helpers import Drive, message_answer, reply_of
-from tests.platforms.slack_app.conftest import count_rows
+from tests.support.rows import count_rows
 
 MEMBERS = 10
 ANSWER = "Roll back the canary first, then compare pool waits and error rates before and after."
@@ -19,10 +19,7 @@ async def test_members_answering_and_voting_at_once_are_each_counted_and_told_on
     drive: Drive, monday_morning: datetime
 ) -> None:
     fake, guild = drive.fake, drive.hall.guild
-    await drive.start()
-    await drive.admin("channel")
-    await drive.sweep(monday_morning + timedelta(hours=1))
-    thread = drive.thread((await drive.posts())["drill:1"]["thread_ref"])
+    thread = await drive.first_drill(monday_morning + timedelta(hours=1))
     people = [fake.add_member(guild, f"member{n}") for n in range(MEMBERS)]
 
     said = await asyncio.gather(

@@ -133,10 +133,7 @@ async def test_member_commands_outside_a_drill_channel_get_a_clear_reply(drive: 
 
 
 async def test_streak_and_leaderboards(drive: Drive, monday_morning: datetime) -> None:
-    await drive.start()
-    await drive.admin("channel")
-    await drive.sweep(monday_morning + timedelta(hours=1))
-    thread = drive.thread((await drive.posts())["drill:1"]["thread_ref"])
+    thread = await drive.first_drill(monday_morning + timedelta(hours=1))
     await drive.answer(
         thread, drive.hall.bob, "An answer that counts for the streak: " + "detail " * 8
     )

@@ -16,10 +16,7 @@ async def test_short_answers_and_edits_after_the_results(
     drive: Drive, monday_morning: datetime
 ) -> None:
     hall, fake = drive.hall, drive.fake
-    await drive.start()
-    await drive.admin("channel")
-    await drive.sweep(monday_morning + timedelta(hours=1))
-    thread = drive.thread((await drive.posts())["drill:1"]["thread_ref"])
+    thread = await drive.first_drill(monday_morning + timedelta(hours=1))
     await drive.answer(thread, hall.carol, "too short")
     await fake.wait_until(
         lambda: any("earn no points" in m["content"] for m in drive.bot_messages(thread)), 10.0

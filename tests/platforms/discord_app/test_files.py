@@ -18,10 +18,7 @@ def _uploads(drive: Drive) -> list:  # type: ignore[type-arg]
 async def test_an_export_is_an_ephemeral_attachment_with_a_description(
     drive: Drive, monday_morning: datetime
 ) -> None:
-    await drive.start()
-    await drive.admin("channel")
-    await drive.sweep(monday_morning + timedelta(hours=1))
-    thread = drive.thread((await drive.posts())["drill:1"]["thread_ref"])
+    thread = await drive.first_drill(monday_morning + timedelta(hours=1))
     await drive.answer(thread, drive.hall.bob, "An answer worth exporting: " + "detail " * 12)
     record = await drive.slash(drive.hall.bob, "streak-export")
     assert record.ephemeral

@@ -17,7 +17,6 @@ from typing import Any
 import aiohttp
 import pytest
 from pydantic import SecretStr
-from sqlalchemy import func, select
 
 from bot.core.services.context import Core
 from bot.core.services.sweep import next_wakeup, run_due_work
@@ -187,12 +186,6 @@ def ballot_buttons(message: Message) -> list[dict[str, Any]]:
     """The buttons of a ballot's actions block (none for other messages)."""
     actions = [b for b in message.blocks or [] if b.get("type") == "actions"]
     return [e for b in actions for e in b.get("elements", []) if e.get("type") == "button"]
-
-
-async def count_rows(database: Database, table: Any, *where: Any) -> int:
-    async with database.engine.connect() as connection:
-        query = select(func.count()).select_from(table).where(*where)
-        return int((await connection.execute(query)).scalar_one())
 
 
 @pytest.fixture

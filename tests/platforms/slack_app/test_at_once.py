@@ -11,7 +11,8 @@ from sqlalchemy import select
 
 from bot.storage.tables import answers, members, votes
 from bot.storage.uow import Database
-from tests.platforms.slack_app.conftest import Driver, count_rows
+from tests.platforms.slack_app.conftest import Driver
+from tests.support.rows import count_rows
 
 MEMBERS = 12
 ANSWER = "I would roll back first, then compare the pool waits from before and after the deploy."

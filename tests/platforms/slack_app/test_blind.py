@@ -28,9 +28,9 @@ from tests.platforms.slack_app.conftest import (
     Clock,
     Driver,
     ballot_buttons,
-    count_rows,
     running_driver,
 )
+from tests.support.rows import count_rows
 
 BOB = "Pause the job <!everyone> & ping <@U123> first, then refund the duplicates per customer."
 CAROL = "Add an idempotency key per customer and billing period."

@@ -16,7 +16,8 @@ from bot.core.services.context import Core
 from bot.storage.tables import answers
 from bot.storage.uow import Database
 from tests.fakes.slack import FakeSlack
-from tests.platforms.slack_app.conftest import Clock, Driver, count_rows, running_driver
+from tests.platforms.slack_app.conftest import Clock, Driver, running_driver
+from tests.support.rows import count_rows
 
 TIMEOUT = 1  # seconds the platform's client waits for an answer
 LATE = 2.0  # seconds the fake takes to answer a call it already carried out

@@ -18,7 +18,8 @@ from bot.core.services.context import Core
 from bot.platforms.slack_app.runtime import SlackRuntime, SlackSetupError, choose_mode
 from bot.storage.tables import slack_bots, slack_installations, slack_oauth_states
 from tests.fakes.slack import FakeSlack
-from tests.platforms.slack_app.conftest import Clock, Driver, count_rows, slack_settings
+from tests.platforms.slack_app.conftest import Clock, Driver, slack_settings
+from tests.support.rows import count_rows
 
 
 @pytest.fixture

@@ -21,7 +21,8 @@ from tests.fakes.slack import (
     view_submission,
 )
 from tests.fakes.slack.requests import sign
-from tests.platforms.slack_app.conftest import Driver, count_rows
+from tests.platforms.slack_app.conftest import Driver
+from tests.support.rows import count_rows
 
 
 def _requests(driver: Driver) -> list[SlackPayload]:

@@ -18,7 +18,8 @@ from bot.platforms.slack_app.runtime import SlackRuntime
 from bot.storage.tables import answers, slack_events
 from tests.fakes.slack import FakeSlack, event_callback, message_event, slash_command
 from tests.fakes.slack.waiting import wait_until
-from tests.platforms.slack_app.conftest import Clock, count_rows, slack_settings
+from tests.platforms.slack_app.conftest import Clock, slack_settings
+from tests.support.rows import count_rows
 
 
 @pytest.fixture

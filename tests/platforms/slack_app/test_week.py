@@ -13,7 +13,8 @@ from sqlalchemy import select
 
 from bot.storage.tables import answers, slack_events
 from tests.fakes.slack import event_callback, message_changed_event
-from tests.platforms.slack_app.conftest import Driver, count_rows, payload
+from tests.platforms.slack_app.conftest import Driver, payload
+from tests.support.rows import count_rows
 
 
 async def _set_up_channel(driver: Driver) -> None:
