@@ -4,6 +4,7 @@ SQLAlchemy's own, and a connection the server dropped must be replaced as SQLAlc
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
@@ -176,3 +177,28 @@ async def test_a_statement_is_compiled_once_for_every_engine_of_a_kind(tmp_path)
         finally:
             await database.dispose()
     assert sum(1 for key in driver._FORMS if key[0] is query) == 1
+
+
+async def test_a_statement_cancelled_midway_leaves_the_pool_healthy(database_url: str) -> None:
+    """A member's task cancelled while its statement runs (a client that gave up): the connection,
+    in an unknown state, is thrown away, and the next unit of work gets a fresh one."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL only: a SQLite statement runs on the writer thread, not a task")
+    database = open_database(database_url, pool_size=1, max_overflow=0)
+    pid = text("SELECT pg_backend_pid() AS pid")
+    try:
+        first = await database.run(lambda uow: fetch_on_driver(uow.connection, pid, {})[0].pid)
+        sleeping = asyncio.create_task(
+            database.run(
+                lambda uow: fetch_on_driver(uow.connection, text("SELECT pg_sleep(5)"), {})
+            )
+        )
+        await asyncio.sleep(0.3)
+        sleeping.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await sleeping
+        async with asyncio.timeout(5):
+            again = await database.run(lambda uow: fetch_on_driver(uow.connection, pid, {})[0].pid)
+        assert again != first
+    finally:
+        await database.dispose()
