@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cached_property
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from sqlalchemy import Connection, TextClause, exc, text
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -31,7 +31,7 @@ from bot.storage.repos.requests import RequestRepo
 from bot.storage.repos.reviews import ReviewRepo
 from bot.storage.repos.rounds import RoundRepo
 from bot.storage.repos.scores import ScoreRepo
-from bot.storage.repos.streaks import StreakRepo
+from bot.storage.repos.streaks import StreakChanged, StreakRepo
 from bot.storage.repos.votes import VoteRepo, VoteTarget
 
 if TYPE_CHECKING:
@@ -63,6 +63,24 @@ UNAVAILABLE = (exc.OperationalError, exc.InterfaceError, exc.TimeoutError, OSErr
 # PostgreSQL's words for the same: connection exceptions (08), too little room (53), an operator
 # stopping the server (57), and a lock not granted within lock_timeout (55P03).
 UNAVAILABLE_SQLSTATE = ("08", "53", "57", "55P03")
+MAX_STREAK_RACES = 20  # work that met a streak written since it was read runs again (PostgreSQL)
+
+
+R = TypeVar("R")
+
+
+class _Repo(Generic[R]):
+    """A unit of work's repository, made on first use and kept for the rest of the unit."""
+
+    def __init__(self, make: Callable[[Connection], R]) -> None:
+        self._make = make
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._name = name
+
+    def __get__(self, uow: UnitOfWork, owner: type) -> R:
+        repo = uow.__dict__[self._name] = self._make(uow.connection)
+        return repo
 
 
 class UnitOfWork:
@@ -87,65 +105,24 @@ class UnitOfWork:
         self.members_at_commit: dict[MemberKey, tuple[int, str]] = {}
 
     # The repositories, each made when first used: a member's action uses two or three of them.
-    @cached_property
-    def channels(self) -> ChannelRepo:
-        return ChannelRepo(self.connection)
-
-    @cached_property
-    def rounds(self) -> RoundRepo:
-        return RoundRepo(self.connection)
-
-    @cached_property
-    def answers(self) -> AnswerRepo:
-        return AnswerRepo(self.connection)
-
-    @cached_property
-    def votes(self) -> VoteRepo:
-        return VoteRepo(self.connection)
+    channels = _Repo(ChannelRepo)
+    rounds = _Repo(RoundRepo)
+    answers = _Repo(AnswerRepo)
+    votes = _Repo(VoteRepo)
+    scores = _Repo(ScoreRepo)
+    reviews = _Repo(ReviewRepo)
+    streaks = _Repo(StreakRepo)
+    posts = _Repo(PostRepo)
+    requests = _Repo(RequestRepo)
+    connections = _Repo(ConnectionRepo)
+    identify_turns = _Repo(IdentifyTurnRepo)
+    problems = _Repo(ProblemRepo)
+    exports = _Repo(ExportRepo)
+    analytics = _Repo(AnalyticsRepo)
 
     @cached_property
     def answering(self) -> AnsweringRepo:
         return AnsweringRepo(self.connection, self.members)
-
-    @cached_property
-    def scores(self) -> ScoreRepo:
-        return ScoreRepo(self.connection)
-
-    @cached_property
-    def reviews(self) -> ReviewRepo:
-        return ReviewRepo(self.connection)
-
-    @cached_property
-    def streaks(self) -> StreakRepo:
-        return StreakRepo(self.connection)
-
-    @cached_property
-    def posts(self) -> PostRepo:
-        return PostRepo(self.connection)
-
-    @cached_property
-    def requests(self) -> RequestRepo:
-        return RequestRepo(self.connection)
-
-    @cached_property
-    def connections(self) -> ConnectionRepo:
-        return ConnectionRepo(self.connection)
-
-    @cached_property
-    def identify_turns(self) -> IdentifyTurnRepo:
-        return IdentifyTurnRepo(self.connection)
-
-    @cached_property
-    def problems(self) -> ProblemRepo:
-        return ProblemRepo(self.connection)
-
-    @cached_property
-    def exports(self) -> ExportRepo:
-        return ExportRepo(self.connection)
-
-    @cached_property
-    def analytics(self) -> AnalyticsRepo:
-        return AnalyticsRepo(self.connection)
 
     def require_transaction(self) -> None:
         """The work is about to make more than one write: in autocommit mode it starts over in a
@@ -246,6 +223,16 @@ class Database:
     async def _run(self, work: Callable[[UnitOfWork], T], autocommit: bool) -> T:
         if self.writer is not None:
             return await self.writer.run(work)
+        for _ in range(MAX_STREAK_RACES):
+            try:
+                return await self._run_once(work, autocommit)
+            except StreakChanged:
+                # Another action of the member's wrote their streak first (each such race means
+                # one went through): read it again and work from there.
+                continue
+        raise StorageUnavailable("the member's streak kept changing; try again")
+
+    async def _run_once(self, work: Callable[[UnitOfWork], T], autocommit: bool) -> T:
         try:
             return await self._run_postgres(work, autocommit)
         except StaleConnection:

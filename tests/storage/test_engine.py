@@ -5,8 +5,10 @@ import sqlite3
 import pytest
 from sqlalchemy.exc import OperationalError
 
+from bot.core.errors import StorageUnavailable
 from bot.storage.engine import DatabaseUnavailable, is_sqlite, normalize_url, open_database
 from bot.storage.migrate import upgrade
+from bot.storage.repos.streaks import StreakChanged
 
 
 @pytest.mark.parametrize(
@@ -54,8 +56,6 @@ async def test_sqlite_is_created_with_wal_and_foreign_keys(tmp_path):
 
 async def test_a_locked_sqlite_database_fails_the_use_case_not_the_process(tmp_path):
     import sqlite3
-
-    from bot.core.errors import StorageUnavailable
 
     database = open_database(f"sqlite:///{tmp_path}/locked.db")
     await upgrade(database)
@@ -113,6 +113,28 @@ async def test_work_that_needs_a_transaction_starts_over_in_one(database):
     assert await database.run(work, autocommit=True) is True
     postgres = database.engine.dialect.name == "postgresql"
     assert runs == ([True, False] if postgres else [False])
+
+
+async def test_work_that_met_a_changed_streak_runs_again(database):
+    """PostgreSQL: work whose streak write found the streak changed since it was read runs again
+    from the start; if it never gets through, the member is told to try again."""
+    if database.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite's writers take turns, so no streak changes")
+    runs: list[int] = []
+
+    def twice(uow):  # type: ignore[no-untyped-def]
+        runs.append(1)
+        if len(runs) == 1:
+            raise StreakChanged()
+        return "kept"
+
+    assert await database.run(twice, autocommit=True) == "kept" and len(runs) == 2
+
+    def never(uow):  # type: ignore[no-untyped-def]
+        raise StreakChanged()
+
+    with pytest.raises(StorageUnavailable, match="kept changing"):
+        await database.run(never)
 
 
 async def test_sqlite_transactions_take_the_write_lock_when_they_begin(tmp_path):

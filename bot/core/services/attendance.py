@@ -54,7 +54,7 @@ def count_day(
     state = uow.streaks.state(channel_id, member_id) if state is None else state
     new_state, changes = next_state(uow, channel_id, member_id, day, state)
     if changes:
-        uow.streaks.save(channel_id, member_id, new_state, changes, now)
+        uow.streaks.save(channel_id, member_id, new_state, changes, now, was=state)
 
 
 def next_state(
@@ -145,9 +145,8 @@ async def take_rest(core: Core, actor: Actor, channel: Channel, text: str, now: 
             return refuse(f"You can take {REST_LIMIT} rest days per 90 days; {left} left now.")
         uow.streaks.rest(channel.id, member_id, days)
         changes = [Change(ChangeKind.REST, day) for day in days]
-        uow.streaks.save(
-            channel.id, member_id, uow.streaks.state(channel.id, member_id), changes, now
-        )
+        state = uow.streaks.state(channel.id, member_id)
+        uow.streaks.save(channel.id, member_id, state, changes, now, was=state)
         uow.commit()
         span = f"{days[0]:%a %d %b}" + (f"–{days[-1]:%a %d %b}" if len(days) > 1 else "")
         noun = "Rest days" if len(days) > 1 else "Rest day"
@@ -178,8 +177,9 @@ async def repair_streak(core: Core, channel: Channel, words: Sequence[str], now:
             )
         member_id, name = found[0]
         today = local_date(now, channel.settings.zone)
-        state, changes = repair(uow.streaks.state(channel.id, member_id), days, today)
-        uow.streaks.save(channel.id, member_id, state, changes, now, reason=reason)
+        was = uow.streaks.state(channel.id, member_id)
+        state, changes = repair(was, days, today)
+        uow.streaks.save(channel.id, member_id, state, changes, now, was=was, reason=reason)
         uow.commit()
         return tell(f"{name}'s streak is now {days} days (logged: {reason}).")
 

@@ -81,4 +81,5 @@ def _new_answer(
         now=now,
         streak=state if changes else None,
         changes=changes,
+        was=here.mine.streak,
     )

@@ -16,7 +16,14 @@ from bot.core.streaks import Change, StreakState
 from bot.storage.repos.answers import AnswerRepo
 from bot.storage.repos.channels import MemberRepo, stored_name
 from bot.storage.repos.driver import fetch_on_driver
-from bot.storage.repos.streaks import NEWS, StreakRepo, event_row
+from bot.storage.repos.streaks import (
+    EVENT_ARRAY_TYPES,
+    NEWS,
+    StreakChanged,
+    StreakRepo,
+    event_arrays,
+    event_row,
+)
 from bot.storage.tables import answer_messages, members
 
 _MEMBER = ("platform", "space_ref", "user_ref", "display_name")
@@ -35,6 +42,7 @@ class NewAnswer:
     now: datetime
     streak: StreakState | None = None  # their new streak state, when the answer counts a day
     changes: Sequence[Change] = field(default=())  # the streak changes that state records
+    was: StreakState = field(default_factory=StreakState)  # the streak state it was worked from
 
 
 class Duplicate(Exception):
@@ -43,7 +51,9 @@ class Duplicate(Exception):
 
 # A stranger's first answer, and any member's first answer in a round, are the common case: the
 # member is made only when unknown, the answer only when this message is not stored already (a
-# concurrent insert of the same message or answer breaks a unique key and undoes it all).
+# concurrent insert of the same message or answer breaks a unique key and undoes it all). An
+# answer that counts a streak day goes in only if the streak was kept: only if it still stood as
+# read (``was``); otherwise nothing is stored and the one row returned says ``stale``.
 _START = text(
     """
 WITH made AS (
@@ -53,22 +63,27 @@ WITH made AS (
     RETURNING id
 ), member AS (
     SELECT id FROM made UNION ALL SELECT :member_id WHERE :member_id IS NOT NULL
-), answer AS (
-    INSERT INTO answers (round_id, member_id, late, text, withdrawn, created_at, updated_at)
-    SELECT :round_id, member.id, :late, :text, false, :posted_at, :posted_at FROM member
-    WHERE NOT EXISTS (
+), fresh AS (
+    SELECT 1 WHERE NOT EXISTS (
         SELECT 1 FROM answer_messages WHERE round_id = :round_id AND message_ref = :message_ref
     )
+), kept AS (
+    INSERT INTO streaks (channel_id, member_id, current, longest, freezes, last_day)
+    SELECT :channel_id, member.id, :current, :longest, :freezes, :last_day FROM member, fresh
+    WHERE :current IS NOT NULL
+    ON CONFLICT (channel_id, member_id) DO UPDATE SET current = excluded.current,
+        longest = excluded.longest, freezes = excluded.freezes, last_day = excluded.last_day
+    WHERE (streaks.current, streaks.longest, streaks.freezes, streaks.last_day)
+        IS NOT DISTINCT FROM (:was_current, :was_longest, :was_freezes, :was_last_day)
+    RETURNING member_id
+), answer AS (
+    INSERT INTO answers (round_id, member_id, late, text, withdrawn, created_at, updated_at)
+    SELECT :round_id, member.id, :late, :text, false, :posted_at, :posted_at FROM member, fresh
+    WHERE :current IS NULL OR EXISTS (SELECT 1 FROM kept)
     RETURNING id, member_id
 ), message AS (
     INSERT INTO answer_messages (answer_id, round_id, message_ref, text, deleted, posted_at)
     SELECT id, :round_id, :message_ref, :text, false, :posted_at FROM answer
-), kept AS (
-    INSERT INTO streaks (channel_id, member_id, current, longest, freezes, last_day)
-    SELECT :channel_id, member_id, :current, :longest, :freezes, :last_day FROM answer
-    WHERE :current IS NOT NULL
-    ON CONFLICT (channel_id, member_id) DO UPDATE SET current = excluded.current,
-        longest = excluded.longest, freezes = excluded.freezes, last_day = excluded.last_day
 ), logged AS (
     INSERT INTO streak_events (channel_id, member_id, day, kind, count, reason, created_at, seen)
     SELECT :channel_id, answer.member_id, change.day, change.kind, change.count, NULL,
@@ -82,8 +97,12 @@ SELECT answer.id, answer.member_id,
     OR EXISTS (SELECT 1 FROM streak_events WHERE channel_id = :channel_id
         AND member_id = :known_id AND NOT seen)
     OR EXISTS (SELECT 1 FROM member_notices WHERE channel_id = :channel_id
-        AND member_id = :known_id) AS news
+        AND member_id = :known_id) AS news,
+    false AS stale
 FROM answer
+UNION ALL
+SELECT NULL, NULL, NULL, NULL, true FROM fresh WHERE :current IS NOT NULL
+    AND NOT EXISTS (SELECT 1 FROM kept)
 """
 ).bindparams(
     *(bindparam(name, type_=members.c[name].type) for name in _MEMBER),
@@ -97,10 +116,9 @@ FROM answer
     bindparam("message_ref", type_=answer_messages.c.message_ref.type),
     bindparam("posted_at", type_=answer_messages.c.posted_at.type),
     bindparam("last_day", type_=Date()),
-    bindparam("days", type_=ARRAY(Date())),
-    bindparam("kinds", type_=ARRAY(String())),
-    bindparam("counts", type_=ARRAY(Integer())),
-    bindparam("seen", type_=ARRAY(Boolean())),
+    *(bindparam(f"was_{name}", type_=Integer()) for name in ("current", "longest", "freezes")),
+    bindparam("was_last_day", type_=Date()),
+    *(bindparam(name, type_=ARRAY(type_)) for name, type_ in EVENT_ARRAY_TYPES.items()),
 )
 
 
@@ -118,6 +136,8 @@ def start_answer(
     if not rows:
         return None
     row = rows[0]
+    if row.stale:
+        raise StreakChanged()
     members_.remember(new.author, int(row.member_id))
     return int(row.id), int(row.member_id), int(row.number), bool(row.news)
 
@@ -146,11 +166,12 @@ def _params(new: NewAnswer) -> dict[str, Any]:
         "longest": state.longest if state else None,
         "freezes": state.freezes if state else None,
         "last_day": state.last_day if state else None,
-        **{key: [event[column] for event in events] for key, column in _EVENT_ARRAYS},
+        **{f"was_{name}": getattr(new.was, name) for name in _STREAK},
+        **event_arrays(events),
     }
 
 
-_EVENT_ARRAYS = (("days", "day"), ("kinds", "kind"), ("counts", "count"), ("seen", "seen"))
+_STREAK = ("current", "longest", "freezes", "last_day")
 
 
 def _in_steps(
@@ -164,6 +185,7 @@ def _in_steps(
     if not answers_.add_message(answer_id, new.round_id, new.message_ref, new.text, new.now):
         return None  # the caller does not commit: the answer just made is rolled back
     if new.streak is not None:
-        StreakRepo(connection).save(new.channel_id, member_id, new.streak, new.changes, new.now)
+        streaks_ = StreakRepo(connection)
+        streaks_.save(new.channel_id, member_id, new.streak, new.changes, new.now, was=new.was)
     news = new.known_id is not None or any(change.kind in NEWS for change in new.changes)
     return answer_id, member_id, number, news

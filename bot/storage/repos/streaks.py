@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import (
+    ARRAY,
+    Boolean,
     Connection,
     Date,
     Integer,
@@ -23,6 +26,7 @@ from sqlalchemy import (
 )
 
 from bot.core.streaks import Change, ChangeKind, StreakState
+from bot.storage.repos.driver import fetch_on_driver
 from bot.storage.repos.sql import (
     execute_hot,
     execute_ignoring_conflicts,
@@ -44,6 +48,14 @@ _REST_DAYS = select(rest_days.c.member_id, rest_days.c.day).where(
     rest_days.c.day.between(bindparam("first"), bindparam("last")),
 )
 _COLUMNS = ("current", "longest", "freezes", "last_day")
+# A statement's logged changes as one array per column (PostgreSQL's ``unnest`` reads them).
+EVENT_ARRAY_TYPES: dict[str, Any] = {
+    "days": Date(),
+    "kinds": String(),
+    "counts": Integer(),
+    "seen": Boolean(),
+}
+_EVENT_ARRAYS = (("days", "day"), ("kinds", "kind"), ("counts", "count"), ("seen", "seen"))
 # What a member is told about the next time they interact.
 NEWS = (ChangeKind.FREEZE_SPENT, ChangeKind.RESET, ChangeKind.REPAIRED)
 
@@ -80,24 +92,43 @@ _ALL_NEWS = union_all(
 ).order_by("source", "id")
 
 
-# PostgreSQL: the new state and its one logged change in one statement.
-_SAVE_ONE = typed_text(
+# PostgreSQL: the new state and its logged changes in one statement, kept only if the stored
+# state is still the one the new state was worked out from (``was``). Another action of the same
+# member (an answer in another round, a rest day) may have written it since it was read: then
+# nothing is written, and the work runs again from a fresh read (``StreakChanged``), so no
+# action's day is lost to another's write. The condition is checked on the row as it stands,
+# locked, not on the statement's snapshot.
+_SAVE = typed_text(
     """
 WITH kept AS (
     INSERT INTO streaks (channel_id, member_id, current, longest, freezes, last_day)
     VALUES (:channel_id, :member_id, :current, :longest, :freezes, :last_day)
     ON CONFLICT (channel_id, member_id) DO UPDATE SET current = excluded.current,
         longest = excluded.longest, freezes = excluded.freezes, last_day = excluded.last_day
+    WHERE (streaks.current, streaks.longest, streaks.freezes, streaks.last_day)
+        IS NOT DISTINCT FROM (:was_current, :was_longest, :was_freezes, :was_last_day)
+    RETURNING 1
+), logged AS (
+    INSERT INTO streak_events (channel_id, member_id, day, kind, count, reason, created_at, seen)
+    SELECT :channel_id, :member_id, change.day, change.kind, change.count, :reason, :created_at,
+        change.seen
+    FROM kept, unnest(:days, :kinds, :counts, :seen) AS change (day, kind, count, seen)
 )
-INSERT INTO streak_events (channel_id, member_id, day, kind, count, reason, created_at, seen)
-VALUES (:channel_id, :member_id, :day, :kind, :count, :reason, :created_at, :seen)
+SELECT count(*) AS kept FROM kept
 """,
     (
         *(streaks.c[name] for name in ("channel_id", "member_id", *_COLUMNS)),
-        *(streak_events.c[name] for name in ("day", "kind", "count", "reason", "created_at")),
-        streak_events.c.seen,
+        *(streak_events.c[name] for name in ("reason", "created_at")),
     ),
+).bindparams(
+    *(bindparam(f"was_{name}", type_=streaks.c[name].type) for name in _COLUMNS),
+    *(bindparam(name, type_=ARRAY(type_)) for name, type_ in EVENT_ARRAY_TYPES.items()),
 )
+
+
+class StreakChanged(Exception):
+    """The member's streak was written by another of their actions since this one read it: the
+    work runs again from a fresh read (``Database.run``)."""
 
 
 class StreakRepo:
@@ -126,14 +157,21 @@ class StreakRepo:
         state: StreakState,
         changes: Sequence[Change],
         now: datetime,
+        *,
+        was: StreakState,
         reason: str | None = None,
     ) -> None:
-        """Keep the new state and append its changes to the log, in one transaction."""
+        """Keep the new state, worked out from ``was`` (the state as read), and append its
+        changes to the log, in one transaction. ``StreakChanged`` if the stored state is no
+        longer ``was`` (PostgreSQL; SQLite's writers take turns, so it cannot change)."""
         key = {"channel_id": channel_id, "member_id": member_id}
         columns = {c: getattr(state, c) for c in _COLUMNS}
         rows = [event_row(key, change, now, reason) for change in changes]
-        if len(rows) == 1 and self._c.dialect.name == "postgresql":  # the usual day: one change
-            self._c.execute(_SAVE_ONE, {**columns, **rows[0]})
+        if self._c.dialect.name == "postgresql":
+            params = {**key, **columns, **_was(was), **event_arrays(rows)}
+            saved = fetch_on_driver(self._c, _SAVE, params | {"reason": reason, "created_at": now})
+            if not saved[0].kept:
+                raise StreakChanged()
             return
         execute_upsert(self._c, streaks, ("channel_id", "member_id"), {**key, **columns})
         if rows:
@@ -205,6 +243,14 @@ class StreakRepo:
             rest_days.c.day.between(first, last),
         )
         return int(self._c.execute(query).scalar_one())
+
+
+def _was(state: StreakState) -> dict[str, object]:
+    return {f"was_{name}": getattr(state, name) for name in _COLUMNS}
+
+
+def event_arrays(rows: Sequence[dict[str, object]]) -> dict[str, list[object]]:
+    return {key: [row[column] for row in rows] for key, column in _EVENT_ARRAYS}
 
 
 def event_row(

@@ -3,13 +3,16 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import insert
 
-from bot.core.services import attendance
+from bot.core.services import answers, attendance
+from bot.core.streaks import replay
 from bot.storage.tables import members, rest_days, rounds, streaks
-from tests.core.services.helpers import register
+from tests.core.services.helpers import member, place, register
 
 TODAY = date(2026, 12, 10)
 NOW = datetime(2026, 12, 10, 12, tzinfo=UTC)
@@ -70,3 +73,54 @@ async def test_the_streak_column_agrees_with_each_members_own_streak(core, monda
     column, own = await core.db.run(both)
     assert column == {m: n for m, n in own.items() if STREAKS[m] is not None}
     assert column == {201: 5, 202: 0, 203: 5, 204: 5, 205: 5, 206: 0, 207: 2, 208: 0}
+
+
+RACE_DAYS = 4
+
+
+def _open_rounds(channel_id: int, first: datetime) -> Any:
+    """Daily rounds for RACE_DAYS drill days before ``first``, each still open in its thread."""
+
+    def work(uow):  # type: ignore[no-untyped-def]
+        rows = []
+        for back in range(RACE_DAYS):
+            day = (first - timedelta(days=back)).date()
+            row: dict[str, object] = {"claim_key": f"race-{day}", "channel_id": channel_id}
+            row |= {"mode": "daily", "local_date": day, "drill_id": "d", "drill_kind": "k"}
+            row |= {"status": "open", "opened_at": first - timedelta(days=back)}
+            rows.append(row | {"closes_at": first + timedelta(days=1), "thread_ref": f"r{back}"})
+        uow.connection.execute(insert(rounds), rows)
+        uow.commit()
+
+    return work
+
+
+async def test_a_members_answers_in_several_rounds_at_once_keep_state_and_log_in_step(
+    core, monday_morning
+):
+    """One member answers several days' drills at the same moment (a client catching up): each
+    answer reads the streak, works out the next state and writes it. Whatever order they land
+    in, the kept state must be what the streak log says (no answer's day lost to another's
+    write), as it is when they come one after another."""
+    channel = await register(core, monday_morning)
+    now = monday_morning + timedelta(hours=2)
+    await core.db.run(_open_rounds(channel.id, now))
+    for attempt in range(5):
+        who = member(f"racer{attempt}")
+        await asyncio.gather(
+            *(
+                answers.receive_message(
+                    core, who, place(f"r{back}"), f"m{attempt}-{back}", "my answer", now
+                )
+                for back in range(RACE_DAYS)
+            )
+        )
+
+        state, log = await core.db.run(lambda uow, who=who: _kept_and_logged(uow, channel, who))
+        assert state == replay(log), f"attempt {attempt}: kept {state}, log says {replay(log)}"
+        assert state.current >= 1
+
+
+def _kept_and_logged(uow, channel, who):  # type: ignore[no-untyped-def]
+    member_id = uow.members.find(who.platform, who.space_ref, who.user_ref)
+    return uow.streaks.state(channel.id, member_id), uow.streaks.log(channel.id, member_id)
