@@ -18,6 +18,7 @@ from sqlalchemy.util import greenlet_spawn
 
 from bot.core.errors import StorageUnavailable
 from bot.storage.repos.analytics import AnalyticsRepo
+from bot.storage.repos.answer_start import ContextChanged, GuessedFrom
 from bot.storage.repos.answering import AnswerContext, AnsweringRepo, Duplicate, NewAnswer
 from bot.storage.repos.answers import AnswerRepo
 from bot.storage.repos.channels import ChannelRepo, MemberKey, MemberRepo
@@ -27,6 +28,7 @@ from bot.storage.repos.exports import ExportRepo
 from bot.storage.repos.identify import IdentifyTurnRepo
 from bot.storage.repos.posts import PostRepo
 from bot.storage.repos.problems import ProblemRepo
+from bot.storage.repos.recent import Recent
 from bot.storage.repos.requests import RequestRepo
 from bot.storage.repos.reviews import ReviewRepo
 from bot.storage.repos.rounds import RoundRepo
@@ -40,11 +42,14 @@ if TYPE_CHECKING:
 # What use cases read and write through the unit of work, by name.
 __all__ = [
     "AnswerContext",
+    "ContextChanged",
     "Database",
     "Duplicate",
+    "GuessedFrom",
     "NeedsTransaction",
     "NewAnswer",
     "StaleConnection",
+    "StreakChanged",
     "UnitOfWork",
     "VoteTarget",
     "reason",
@@ -92,9 +97,11 @@ class UnitOfWork:
         known_members: dict[MemberKey, tuple[int, str]] | None = None,
         *,
         grouped: bool = False,
+        recent: Recent | None = None,
     ) -> None:
         self.connection = connection
         self.members = MemberRepo(connection, known_members)
+        self.recent = recent  # what the process read last (PostgreSQL: ``AnsweringRepo``)
         self.committing = False
         self.autocommit = False  # each statement commits on its own (PostgreSQL, when asked)
         # One of several units sharing a transaction (SQLite's group commit): committing keeps
@@ -122,7 +129,7 @@ class UnitOfWork:
 
     @cached_property
     def answering(self) -> AnsweringRepo:
-        return AnsweringRepo(self.connection, self.members)
+        return AnsweringRepo(self.connection, self.members, self.recent)
 
     def require_transaction(self) -> None:
         """The work is about to make more than one write: in autocommit mode it starts over in a
@@ -161,9 +168,10 @@ def in_transaction(
     known_members: dict[MemberKey, tuple[int, str]] | None = None,
     begin: TextClause | None = None,
     autocommit: bool = False,
+    recent: Recent | None = None,
 ) -> T:
     connection.begin()
-    uow = UnitOfWork(connection, known_members)
+    uow = UnitOfWork(connection, known_members, recent=recent)
     uow.autocommit = autocommit
     try:
         if begin is not None:
@@ -202,6 +210,8 @@ class Database:
         self.engine = engine
         self.writer = writer  # SQLite: the process's one writer thread
         self.known_members: dict[MemberKey, tuple[int, str]] = {}  # see ``MemberRepo``
+        # PostgreSQL: what the process read last, so a first answer needs no read (``recent``).
+        self.recent = Recent() if writer is None else None
 
     async def run(self, work: Callable[[UnitOfWork], T], *, autocommit: bool = False) -> T:
         """Run ``work`` in one transaction; ``StorageUnavailable`` when the database cannot.
@@ -256,11 +266,13 @@ class Database:
                     # an event hook on the engine, and SQLAlchemy would run its event machinery
                     # around every statement. asyncpg then simply sends no BEGIN.
                     connection.execution_options(isolation_level="AUTOCOMMIT")
-                    return in_transaction(connection, work, self.known_members, autocommit=True)
+                    return in_transaction(
+                        connection, work, self.known_members, autocommit=True, recent=self.recent
+                    )
             except NeedsTransaction:
                 pass
         with self.engine.sync_engine.connect() as connection:
-            return in_transaction(connection, work, self.known_members)
+            return in_transaction(connection, work, self.known_members, recent=self.recent)
 
     @property
     def shared_by_processes(self) -> bool:

@@ -15,7 +15,7 @@ from bot.core.services.context import Core, catalogue_for
 from bot.core.streaks import StreakState
 from bot.core.text import MAX_ANSWER_CHARS, clean_input
 from bot.core.vocab import RoundMode, RoundStatus
-from bot.storage.uow import AnswerContext, UnitOfWork
+from bot.storage.uow import AnswerContext, ContextChanged, StreakChanged, UnitOfWork
 
 
 async def receive_message(
@@ -28,6 +28,12 @@ async def receive_message(
         return None
 
     def work(uow: UnitOfWork) -> AnswerReceipt | None:
+        guess = uow.answering.guess_in_thread(place, thread, author) if uow.autocommit else None
+        if guess is not None and first_answer.fits(guess, now):
+            try:
+                return first_answer.start(uow, guess, author, message_ref, text, False, False, now)
+            except (ContextChanged, StreakChanged):
+                pass  # what was recalled no longer holds, and nothing was written: read it
         here = uow.answering.in_thread(place, thread, author)
         return _from_thread(uow, core, here, author, message_ref, text, now)
 

@@ -10,7 +10,8 @@ from bot.core.model import Actor
 from bot.core.services import attendance
 from bot.core.streaks import Change
 from bot.core.text import MAX_ANSWER_CHARS
-from bot.storage.uow import AnswerContext, Duplicate, NewAnswer, UnitOfWork
+from bot.core.vocab import RoundMode, RoundStatus
+from bot.storage.uow import AnswerContext, Duplicate, GuessedFrom, NewAnswer, UnitOfWork
 
 
 def start(
@@ -82,4 +83,28 @@ def _new_answer(
         streak=state if changes else None,
         changes=changes,
         was=here.mine.streak,
+        guess=_checks(here) if here.guessed else None,
+    )
+
+
+def fits(here: AnswerContext, now: datetime) -> bool:
+    """A recalled context leads straight to a first on-time answer in a daily round (nothing to
+    refuse, nothing late, nothing hidden), which ``start`` writes in one statement that checks
+    it still holds."""
+    round_ = here.round
+    return (
+        round_.mode is RoundMode.DAILY
+        and round_.status is RoundStatus.OPEN
+        and not round_.answers_closed_at(now)
+        and not round_.hidden_at(now)
+    )
+
+
+def _checks(here: AnswerContext) -> GuessedFrom:
+    round_ = here.round
+    return GuessedFrom(
+        round_.status.value,
+        round_.closes_at,
+        round_.answers_close_at,
+        here.channel.settings.min_answer_chars,
     )

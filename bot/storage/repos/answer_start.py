@@ -24,7 +24,7 @@ from bot.storage.repos.streaks import (
     event_arrays,
     event_row,
 )
-from bot.storage.tables import answer_messages, members
+from bot.storage.tables import answer_messages, members, rounds
 
 _MEMBER = ("platform", "space_ref", "user_ref", "display_name")
 
@@ -43,6 +43,25 @@ class NewAnswer:
     streak: StreakState | None = None  # their new streak state, when the answer counts a day
     changes: Sequence[Change] = field(default=())  # the streak changes that state records
     was: StreakState = field(default_factory=StreakState)  # the streak state it was worked from
+    # The round, channel and member's state it was worked out from, when recalled rather than
+    # read (PostgreSQL): the statement writes nothing unless they still hold.
+    guess: GuessedFrom | None = None
+
+
+@dataclass(frozen=True)
+class GuessedFrom:
+    """What a first answer's write decided on, to check: the round's state and the channel's
+    minimum length (the member having no answer or review in the round is checked too)."""
+
+    status: str
+    closes_at: datetime
+    answers_close_at: datetime | None
+    min_answer_chars: int
+
+
+class ContextChanged(Exception):
+    """A first answer worked out from a recalled context found it no longer holds: nothing was
+    written; read the context and work it out again."""
 
 
 class Duplicate(Exception):
@@ -63,10 +82,26 @@ WITH made AS (
     RETURNING id
 ), member AS (
     SELECT id FROM made UNION ALL SELECT :member_id WHERE :member_id IS NOT NULL
-), fresh AS (
+), unstored AS (
     SELECT 1 WHERE NOT EXISTS (
         SELECT 1 FROM answer_messages WHERE round_id = :round_id AND message_ref = :message_ref
     )
+), still AS (
+    SELECT 1 WHERE :guessed IS NOT TRUE OR EXISTS (
+        SELECT 1 FROM rounds JOIN channels ON channels.id = rounds.channel_id
+        WHERE rounds.id = :round_id AND rounds.status = :g_status
+            AND rounds.closes_at = :g_closes_at
+            AND rounds.answers_close_at IS NOT DISTINCT FROM :g_answers_close_at
+            AND channels.min_answer_chars = :g_min_answer_chars
+            AND NOT EXISTS (SELECT 1 FROM rounds AS newer WHERE newer.id > rounds.id
+                AND newer.channel_id = rounds.channel_id AND newer.thread_ref = rounds.thread_ref)
+            AND NOT EXISTS (SELECT 1 FROM member, answers
+                WHERE answers.round_id = :round_id AND answers.member_id = member.id)
+            AND NOT EXISTS (SELECT 1 FROM member, reviews
+                WHERE reviews.round_id = :round_id AND reviews.reviewer_id = member.id)
+    )
+), fresh AS (
+    SELECT 1 FROM unstored, still
 ), kept AS (
     INSERT INTO streaks (channel_id, member_id, current, longest, freezes, last_day)
     SELECT :channel_id, member.id, :current, :longest, :freezes, :last_day FROM member, fresh
@@ -98,11 +133,11 @@ SELECT answer.id, answer.member_id,
         AND member_id = :known_id AND NOT seen)
     OR EXISTS (SELECT 1 FROM member_notices WHERE channel_id = :channel_id
         AND member_id = :known_id) AS news,
-    false AS stale
+    'kept' AS outcome
 FROM answer
 UNION ALL
-SELECT NULL, NULL, NULL, NULL, true FROM fresh WHERE :current IS NOT NULL
-    AND NOT EXISTS (SELECT 1 FROM kept)
+SELECT NULL, NULL, NULL, NULL, CASE WHEN EXISTS (SELECT 1 FROM still) THEN 'stale' ELSE 'changed' END
+FROM unstored WHERE NOT EXISTS (SELECT 1 FROM answer)
 """
 ).bindparams(
     *(bindparam(name, type_=members.c[name].type) for name in _MEMBER),
@@ -119,6 +154,11 @@ SELECT NULL, NULL, NULL, NULL, true FROM fresh WHERE :current IS NOT NULL
     *(bindparam(f"was_{name}", type_=Integer()) for name in ("current", "longest", "freezes")),
     bindparam("was_last_day", type_=Date()),
     *(bindparam(name, type_=ARRAY(type_)) for name, type_ in EVENT_ARRAY_TYPES.items()),
+    bindparam("guessed", type_=Boolean()),
+    bindparam("g_status", type_=rounds.c.status.type),
+    bindparam("g_closes_at", type_=rounds.c.closes_at.type),
+    bindparam("g_answers_close_at", type_=rounds.c.answers_close_at.type),
+    bindparam("g_min_answer_chars", type_=Integer()),
 )
 
 
@@ -136,7 +176,9 @@ def start_answer(
     if not rows:
         return None
     row = rows[0]
-    if row.stale:
+    if row.outcome == "changed":
+        raise ContextChanged()
+    if row.outcome == "stale":
         raise StreakChanged()
     members_.remember(new.author, int(row.member_id))
     return int(row.id), int(row.member_id), int(row.number), bool(row.news)
@@ -167,11 +209,22 @@ def _params(new: NewAnswer) -> dict[str, Any]:
         "freezes": state.freezes if state else None,
         "last_day": state.last_day if state else None,
         **{f"was_{name}": getattr(new.was, name) for name in _STREAK},
+        **_guess(new.guess),
         **event_arrays(events),
     }
 
 
 _STREAK = ("current", "longest", "freezes", "last_day")
+
+
+def _guess(guess: GuessedFrom | None) -> dict[str, Any]:
+    values = (
+        (guess.status, guess.closes_at, guess.answers_close_at, guess.min_answer_chars)
+        if guess
+        else (None,) * 4
+    )
+    names = ("g_status", "g_closes_at", "g_answers_close_at", "g_min_answer_chars")
+    return {"guessed": guess is not None, **dict(zip(names, values, strict=True))}
 
 
 def _in_steps(

@@ -16,6 +16,7 @@ from bot.storage.repos.answer_start import Duplicate, NewAnswer, start_answer
 from bot.storage.repos.answers import AnswerRow
 from bot.storage.repos.channels import MemberRepo, channel_from_row
 from bot.storage.repos.driver import fetch_on_driver
+from bot.storage.repos.recent import Recent, ThreadKey
 from bot.storage.repos.rounds import round_from_row
 from bot.storage.tables import answers, channels, members, reviews, rounds, streaks
 
@@ -105,12 +106,18 @@ class AnswerContext:
     member_id: int | None  # None: not a member yet
     member_name: str | None
     mine: MemberInRound
+    # Not read but recalled (``AnsweringRepo.guess_in_thread``): only a write that checks it
+    # still holds may act on it.
+    guessed: bool = False
 
 
 class AnsweringRepo:
-    def __init__(self, connection: Connection, members_: MemberRepo) -> None:
+    def __init__(
+        self, connection: Connection, members_: MemberRepo, recent: Recent | None = None
+    ) -> None:
         self._c = connection
         self._members = members_
+        self._recent = recent  # PostgreSQL: what the process read last (``recent``)
 
     def round_in_thread(self, place: Place, thread_ref: str) -> tuple[Round, Channel] | None:
         """The newest round posted in this thread of the place's channel, with the channel."""
@@ -122,7 +129,38 @@ class AnsweringRepo:
     def in_thread(self, place: Place, thread_ref: str, author: Actor) -> AnswerContext | None:
         """That round with what the author has in it; None when the thread is no round's."""
         params = {**_thread(place, thread_ref), **_whose(author)}
-        return _read(fetch_on_driver(self._c, _IN_THREAD, params))
+        here = _read(fetch_on_driver(self._c, _IN_THREAD, params))
+        if here is not None and self._recent is not None:
+            self._recent.threads.put(_key(place, thread_ref), (here.round, here.channel))
+            if here.member_id is not None:
+                self._note(here.round, here.member_id, here.mine)
+        return here
+
+    def guess_in_thread(self, place: Place, thread_ref: str, author: Actor) -> AnswerContext | None:
+        """What ``in_thread`` would read for a member's first answer, recalled from what this
+        process read last (no statement); None when there is nothing to go by, or the member
+        answered in that round already."""
+        if (
+            self._recent is None
+            or (seen := self._recent.threads.get(_key(place, thread_ref))) is None
+        ):
+            return None
+        round_, channel = seen
+        known = self._members.known(author)
+        if known is None:
+            return AnswerContext(round_, channel, None, None, _NOTHING_YET, guessed=True)
+        member_id, name = known
+        streak = self._recent.streaks.get((channel.id, member_id))
+        if streak is None or self._recent.answered.get((round_.id, member_id)):
+            return None
+        mine = MemberInRound(None, None, False, streak)
+        return AnswerContext(round_, channel, member_id, name, mine, guessed=True)
+
+    def _note(self, round_: Round, member_id: int, mine: MemberInRound) -> None:
+        assert self._recent is not None
+        self._recent.streaks.put((round_.channel_id, member_id), mine.streak)
+        if mine.on_time is not None or mine.late is not None:
+            self._recent.answered.put((round_.id, member_id), True)
 
     def in_space(self, round_id: int, author: Actor) -> AnswerContext | None:
         """Round ``round_id`` with what the author has in it, if its channel is in their space."""
@@ -133,7 +171,25 @@ class AnsweringRepo:
         """A new answer whose text is its first message, with the member (made or renamed) and
         their streak day: (answer id, member id, number in the round, news waiting); None when
         the message was stored before."""
-        return start_answer(self._c, self._members, new)
+        started = start_answer(self._c, self._members, new)
+        if started is not None and self._recent is not None:
+            kept = new.streak or new.was
+            self._note_started(new.round_id, new.channel_id, started[1], kept)
+        return started
+
+    def _note_started(
+        self, round_id: int, channel_id: int, member_id: int, streak: StreakState
+    ) -> None:
+        assert self._recent is not None
+        self._recent.answered.put((round_id, member_id), True)
+        self._recent.streaks.put((channel_id, member_id), streak)
+
+
+_NOTHING_YET = MemberInRound(None, None, False, StreakState())
+
+
+def _key(place: Place, thread_ref: str) -> ThreadKey:
+    return place.platform, place.space_ref, place.channel_ref, thread_ref
 
 
 def _thread(place: Place, thread_ref: str) -> dict[str, str]:

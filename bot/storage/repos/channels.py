@@ -270,6 +270,11 @@ class MemberRepo:
         whose = (actor.platform, actor.space_ref, actor.user_ref)
         self._seen[whose] = (member_id, stored_name(actor))
 
+    def known(self, actor: Actor) -> tuple[int, str] | None:
+        """The actor's row and the name it had when last seen, if the process has seen it."""
+        whose = (actor.platform, actor.space_ref, actor.user_ref)
+        return self._seen.get(whose) or self._known.get(whose)
+
     def committed(self, seen: dict[MemberKey, tuple[int, str]] | None = None) -> None:
         """The transaction committed: the members it saw (or ``seen``, as they stood at the
         commit) are known rows from now on."""
