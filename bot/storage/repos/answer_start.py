@@ -130,9 +130,9 @@ SELECT answer.id, answer.member_id,
     (SELECT count(*) FROM answers WHERE round_id = :round_id AND id < answer.id) + 1 AS number,
     EXISTS (SELECT 1 FROM logged WHERE NOT seen)
     OR EXISTS (SELECT 1 FROM streak_events WHERE channel_id = :channel_id
-        AND member_id = :known_id AND NOT seen)
+        AND member_id = answer.member_id AND NOT seen)
     OR EXISTS (SELECT 1 FROM member_notices WHERE channel_id = :channel_id
-        AND member_id = :known_id) AS news,
+        AND member_id = answer.member_id) AS news,
     'kept' AS outcome
 FROM answer
 UNION ALL
@@ -141,10 +141,7 @@ FROM unstored WHERE NOT EXISTS (SELECT 1 FROM answer)
 """
 ).bindparams(
     *(bindparam(name, type_=members.c[name].type) for name in _MEMBER),
-    *(
-        bindparam(name, type_=Integer())
-        for name in ("member_id", "known_id", "round_id", "channel_id")
-    ),
+    *(bindparam(name, type_=Integer()) for name in ("member_id", "round_id", "channel_id")),
     *(bindparam(name, type_=Integer()) for name in ("current", "longest", "freezes")),
     bindparam("late", type_=Boolean()),
     bindparam("text", type_=String()),
@@ -197,7 +194,6 @@ def _params(new: NewAnswer) -> dict[str, Any]:
         **{name: getattr(author, name) for name in _MEMBER[:3]},
         "display_name": stored_name(author),
         "member_id": _unchanged_member(new),
-        "known_id": new.known_id,
         "round_id": new.round_id,
         "channel_id": new.channel_id,
         "late": new.late,

@@ -18,7 +18,7 @@ from bot.core.services.context import Core
 from bot.core.streaks import StreakState
 from bot.storage.repos.answering import AnsweringRepo
 from bot.storage.tables import answers as answers_table
-from bot.storage.tables import channels, reviews, rounds, streaks
+from bot.storage.tables import channels, member_notices, members, reviews, rounds, streaks
 from bot.storage.uow import UnitOfWork
 from tests.core.services.helpers import answer, drill_threads, member, register, tick
 from tests.recording_platform import RecordingPlatform
@@ -192,3 +192,28 @@ async def _answers_of_bob(core: Core, day: Tuesday) -> list[tuple[int, str]]:
     return await core.db.run(
         lambda uow: [(int(r.id), str(r.text)) for r in uow.connection.execute(query)]
     )
+
+
+async def test_news_waiting_for_a_member_the_process_never_saw_comes_with_the_answer(
+    core, platform, monday_morning
+):
+    """Bob exists (another process made him, and left him a note) but this process never saw
+    him: his first answer, written from the recalled round, still brings his news."""
+    _postgres_only(core)
+    await register(core, monday_morning)
+    await tick(core, platform, monday_morning + POST)
+    thread, now = drill_threads(platform)[0], monday_morning + POST
+    await answer(core, ALICE, thread, "a1", TEXT, now)
+
+    def made_elsewhere(uow: UnitOfWork) -> None:
+        person = {"platform": BOB.platform, "space_ref": BOB.space_ref, "user_ref": BOB.user_ref}
+        bob = uow.connection.execute(
+            insert(members).returning(members.c.id), person | {"display_name": "bob"}
+        ).scalar_one()
+        note = {"channel_id": 1, "member_id": bob, "text": "A note for Bob.", "created_at": now}
+        uow.connection.execute(insert(member_notices), note)
+        uow.commit()
+
+    await core.db.run(made_elsewhere)
+    receipt = await answer(core, BOB, thread, "b1", TEXT, now)
+    assert receipt is not None and receipt.created and receipt.news == ("A note for Bob.",)
