@@ -18,7 +18,7 @@ from queue import SimpleQueue
 
 from sqlalchemy import Connection, Engine
 
-from bot.storage.repos.sql import sqlite_driver
+from bot.storage.repos.driver import sqlite_driver
 from bot.storage.uow import reason
 
 log = logging.getLogger(__name__)

@@ -31,7 +31,9 @@ async def receive_message(
         guess = uow.answering.guess_in_thread(place, thread, author) if uow.autocommit else None
         if guess is not None and first_answer.fits(guess, now):
             try:
-                return first_answer.start(uow, guess, author, message_ref, text, False, False, now)
+                return first_answer.start(
+                    uow, guess, author, message_ref, text, late=False, judged=False, now=now
+                )
             except (ContextChanged, StreakChanged):
                 pass  # what was recalled no longer holds, and nothing was written: read it
         here = uow.answering.in_thread(place, thread, author)

@@ -10,7 +10,7 @@ from bot.core.model import Actor
 from bot.core.services import attendance
 from bot.core.streaks import Change
 from bot.core.text import MAX_ANSWER_CHARS
-from bot.core.vocab import RoundMode, RoundStatus
+from bot.core.vocab import RoundMode
 from bot.storage.uow import AnswerContext, Duplicate, GuessedFrom, NewAnswer, UnitOfWork
 
 
@@ -91,10 +91,9 @@ def fits(here: AnswerContext, now: datetime) -> bool:
     """A recalled context leads straight to a first on-time answer in a daily round (nothing to
     refuse, nothing late, nothing hidden), which ``start`` writes in one statement that checks
     it still holds."""
-    round_ = here.round
+    round_ = here.round  # answers_closed_at covers a round that is no longer open
     return (
         round_.mode is RoundMode.DAILY
-        and round_.status is RoundStatus.OPEN
         and not round_.answers_closed_at(now)
         and not round_.hidden_at(now)
     )

@@ -19,10 +19,12 @@ from bot.storage.repos.driver import fetch_on_driver
 from bot.storage.repos.streaks import (
     EVENT_ARRAY_TYPES,
     NEWS,
+    WAS_PARAMS,
     StreakChanged,
     StreakRepo,
     event_arrays,
     event_row,
+    was_values,
 )
 from bot.storage.tables import answer_messages, members, rounds
 
@@ -148,8 +150,7 @@ FROM unstored WHERE NOT EXISTS (SELECT 1 FROM answer)
     bindparam("message_ref", type_=answer_messages.c.message_ref.type),
     bindparam("posted_at", type_=answer_messages.c.posted_at.type),
     bindparam("last_day", type_=Date()),
-    *(bindparam(f"was_{name}", type_=Integer()) for name in ("current", "longest", "freezes")),
-    bindparam("was_last_day", type_=Date()),
+    *WAS_PARAMS,
     *(bindparam(name, type_=ARRAY(type_)) for name, type_ in EVENT_ARRAY_TYPES.items()),
     bindparam("guessed", type_=Boolean()),
     bindparam("g_status", type_=rounds.c.status.type),
@@ -204,23 +205,18 @@ def _params(new: NewAnswer) -> dict[str, Any]:
         "longest": state.longest if state else None,
         "freezes": state.freezes if state else None,
         "last_day": state.last_day if state else None,
-        **{f"was_{name}": getattr(new.was, name) for name in _STREAK},
+        **was_values(new.was),
         **_guess(new.guess),
         **event_arrays(events),
     }
 
 
-_STREAK = ("current", "longest", "freezes", "last_day")
+_CHECKED = ("status", "closes_at", "answers_close_at", "min_answer_chars")  # ``GuessedFrom``
 
 
 def _guess(guess: GuessedFrom | None) -> dict[str, Any]:
-    values = (
-        (guess.status, guess.closes_at, guess.answers_close_at, guess.min_answer_chars)
-        if guess
-        else (None,) * 4
-    )
-    names = ("g_status", "g_closes_at", "g_answers_close_at", "g_min_answer_chars")
-    return {"guessed": guess is not None, **dict(zip(names, values, strict=True))}
+    """The recalled values the statement checks (all None when the context was read)."""
+    return {"guessed": guess is not None, **{f"g_{n}": getattr(guess, n, None) for n in _CHECKED}}
 
 
 def _in_steps(

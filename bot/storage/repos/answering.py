@@ -133,7 +133,10 @@ class AnsweringRepo:
         if here is not None and self._recent is not None:
             self._recent.threads.put(_key(place, thread_ref), (here.round, here.channel))
             if here.member_id is not None:
-                self._note(here.round, here.member_id, here.mine)
+                answered = here.mine.on_time is not None or here.mine.late is not None
+                self._note(
+                    here.round.id, here.channel.id, here.member_id, here.mine.streak, answered
+                )
         return here
 
     def guess_in_thread(self, place: Place, thread_ref: str, author: Actor) -> AnswerContext | None:
@@ -156,11 +159,14 @@ class AnsweringRepo:
         mine = MemberInRound(None, None, False, streak)
         return AnswerContext(round_, channel, member_id, name, mine, guessed=True)
 
-    def _note(self, round_: Round, member_id: int, mine: MemberInRound) -> None:
+    def _note(
+        self, round_id: int, channel_id: int, member_id: int, streak: StreakState, answered: bool
+    ) -> None:
+        """Keep the member's streak as it stands, and whether they have answered in the round."""
         assert self._recent is not None
-        self._recent.streaks.put((round_.channel_id, member_id), mine.streak)
-        if mine.on_time is not None or mine.late is not None:
-            self._recent.answered.put((round_.id, member_id), True)
+        self._recent.streaks.put((channel_id, member_id), streak)
+        if answered:
+            self._recent.answered.put((round_id, member_id), True)
 
     def in_space(self, round_id: int, author: Actor) -> AnswerContext | None:
         """Round ``round_id`` with what the author has in it, if its channel is in their space."""
@@ -173,16 +179,9 @@ class AnsweringRepo:
         the message was stored before."""
         started = start_answer(self._c, self._members, new)
         if started is not None and self._recent is not None:
-            kept = new.streak or new.was
-            self._note_started(new.round_id, new.channel_id, started[1], kept)
+            streak = new.was if new.streak is None else new.streak
+            self._note(new.round_id, new.channel_id, started[1], streak, answered=True)
         return started
-
-    def _note_started(
-        self, round_id: int, channel_id: int, member_id: int, streak: StreakState
-    ) -> None:
-        assert self._recent is not None
-        self._recent.answered.put((round_id, member_id), True)
-        self._recent.streaks.put((channel_id, member_id), streak)
 
 
 _NOTHING_YET = MemberInRound(None, None, False, StreakState())

@@ -13,9 +13,7 @@ from typing import Any, Protocol
 from sqlalchemy import Connection, Table, TextClause, bindparam, insert, text
 from sqlalchemy.dialects import postgresql
 
-from bot.storage.repos.driver import Rows, on_driver, sqlite_driver
-
-__all__ = ["on_driver", "sqlite_driver"]
+from bot.storage.repos.driver import Rows, on_driver
 
 # PostgreSQL's statements rendered with ``:name`` parameters, so they can become ``text()``.
 _NAMED = postgresql.dialect(paramstyle="named")  # type: ignore[no-untyped-call]

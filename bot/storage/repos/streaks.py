@@ -56,6 +56,8 @@ EVENT_ARRAY_TYPES: dict[str, Any] = {
     "seen": Boolean(),
 }
 _EVENT_ARRAYS = (("days", "day"), ("kinds", "kind"), ("counts", "count"), ("seen", "seen"))
+# The stored state a new one was worked out from, as a guarded write's parameters (``was_values``).
+WAS_PARAMS = tuple(bindparam(f"was_{name}", type_=streaks.c[name].type) for name in _COLUMNS)
 # What a member is told about the next time they interact.
 NEWS = (ChangeKind.FREEZE_SPENT, ChangeKind.RESET, ChangeKind.REPAIRED)
 
@@ -121,7 +123,7 @@ SELECT count(*) AS kept FROM kept
         *(streak_events.c[name] for name in ("reason", "created_at")),
     ),
 ).bindparams(
-    *(bindparam(f"was_{name}", type_=streaks.c[name].type) for name in _COLUMNS),
+    *WAS_PARAMS,
     *(bindparam(name, type_=ARRAY(type_)) for name, type_ in EVENT_ARRAY_TYPES.items()),
 )
 
@@ -168,7 +170,7 @@ class StreakRepo:
         columns = {c: getattr(state, c) for c in _COLUMNS}
         rows = [event_row(key, change, now, reason) for change in changes]
         if self._c.dialect.name == "postgresql":
-            params = {**key, **columns, **_was(was), **event_arrays(rows)}
+            params = {**key, **columns, **was_values(was), **event_arrays(rows)}
             saved = fetch_on_driver(self._c, _SAVE, params | {"reason": reason, "created_at": now})
             if not saved[0].kept:
                 raise StreakChanged()
@@ -245,7 +247,7 @@ class StreakRepo:
         return int(self._c.execute(query).scalar_one())
 
 
-def _was(state: StreakState) -> dict[str, object]:
+def was_values(state: StreakState) -> dict[str, object]:
     return {f"was_{name}": getattr(state, name) for name in _COLUMNS}
 
 
